@@ -1,0 +1,166 @@
+//! Pass 2: splice the exercise HTML into each page and resolve `[](#ex-id)` cross-references.
+//!
+//! Each directive line becomes one line of raw HTML that starts with an HTML comment: CommonMark
+//! ends a comment-started HTML block at the end of that line, so the Markdown right after it (the
+//! exercise body, the answer) renders as Markdown without an extra blank line, and every page keeps
+//! its line numbers.
+
+use anyhow::{Context, Result};
+use mdbook_preprocessor::PreprocessorContext;
+use mdbook_preprocessor::book::Book;
+use preprocessor_kit::chapters::{display_path, for_each_page_mut, relative_link};
+use preprocessor_kit::directive::Block;
+use preprocessor_kit::html::{escape_attr, escape_text};
+use preprocessor_kit::links::anchor_links;
+use preprocessor_kit::scan::Scan;
+use preprocessor_kit::splice::Splicer;
+use preprocessor_kit::{Diagnostic, Diagnostics, SourceFile};
+
+use crate::collect::{Exercise, Parsed, Registry};
+
+/// Marks our raw-HTML lines (and makes each one a self-terminating HTML block).
+const MARK: &str = "<!--ex-->";
+
+pub fn render(
+    ctx: &PreprocessorContext,
+    book: &mut Book,
+    reg: &Registry,
+    parsed: Vec<Parsed>,
+) -> Result<Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let mut parsed = parsed.into_iter();
+    let mut failure: Option<anyhow::Error> = None;
+    for_each_page_mut(book, |ch| {
+        let Some(page) = parsed.next() else { return };
+        let Some(path) = ch.path.clone() else { return };
+        diags.extend(page.structure);
+        let display = display_path(ctx, ch);
+        let src = SourceFile::new(display.clone(), &ch.content);
+        let mut splicer = Splicer::new();
+        let mut directive_lines = Vec::new();
+        for b in page.blocks.iter().filter(|b| b.name == "exercise") {
+            directive_lines.push(b.open_line.clone());
+            if let Some(ex) = b.attrs.id.as_deref().and_then(|id| reg.get(id))
+                && ex.page == path
+            {
+                splice_exercise(b, ex, &mut splicer);
+            }
+        }
+        for (link, id) in anchor_links(&page.scan, "ex-") {
+            if directive_lines
+                .iter()
+                .any(|l| l.start <= link.range.start && link.range.start < l.end)
+            {
+                diags.push(Diagnostic::at(
+                    &src,
+                    link.range.start,
+                    "an exercise title holds plain text, inline code and math only (no links)",
+                ));
+                continue;
+            }
+            match reg.get(&id["ex-".len()..]) {
+                Some(target) => {
+                    let href = relative_link(&path, &target.page, "md", Some(id));
+                    let text = &ch.content[link.text.clone()];
+                    let text = if text.trim().is_empty() {
+                        target.label()
+                    } else {
+                        text.to_string()
+                    };
+                    splicer.replace(link.range.clone(), format!("[{text}]({href})"));
+                }
+                None => diags.push(Diagnostic::at(
+                    &src,
+                    link.range.start,
+                    format!("unknown cross-reference target '#{id}' (no exercise has that id)"),
+                )),
+            }
+        }
+        if splicer.is_empty() {
+            return;
+        }
+        match splicer.apply(&ch.content).with_context(|| display.clone()) {
+            Ok(new) => ch.content = new,
+            Err(e) => failure = Some(e),
+        }
+    });
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(diags),
+    }
+}
+
+fn splice_exercise(b: &Block, ex: &Exercise, s: &mut Splicer) {
+    let ind = &b.indent;
+    let skeleton = ex
+        .skeleton
+        .as_deref()
+        .map(|k| format!(" data-skeleton=\"{}\"", escape_attr(k)))
+        .unwrap_or_default();
+    let stars = "★".repeat(ex.difficulty as usize);
+    s.replace(
+        b.open_line.clone(),
+        format!(
+            "{ind}{MARK}<section class=\"exercise\" id=\"ex-{id}\" data-kind=\"{kind}\" \
+             data-difficulty=\"{d}\"{skeleton}><h4 class=\"exercise-title\">\
+             <a class=\"exercise-number\" href=\"#ex-{id}\">{label}</a> \
+             <span class=\"exercise-kind\">{kind_zh}</span> \
+             <span class=\"exercise-difficulty\" title=\"难度 {d}/4\">{stars}</span> \
+             <span class=\"exercise-name\">{title}</span></h4>",
+            id = ex.id,
+            kind = ex.kind,
+            d = ex.difficulty,
+            label = ex.label(),
+            kind_zh = ex.kind_zh(),
+            title = title_html(&ex.title),
+        ),
+    );
+    s.replace(b.close_line.clone(), format!("{ind}{MARK}</section>"));
+    for c in &b.children {
+        let (class, summary) = if c.name == "answer" {
+            ("answer", "参考答案")
+        } else {
+            ("hint", "提示")
+        };
+        let ci = &c.indent;
+        s.replace(
+            c.open_line.clone(),
+            format!("{ci}{MARK}<details class=\"{class}\"><summary>{summary}</summary>"),
+        );
+        s.replace(c.close_line.clone(), format!("{ci}{MARK}</details>"));
+    }
+}
+
+/// The title inside the card's heading: text escaped, inline code as `<code>`, math left as `$…$`
+/// for the math preprocessor (which renders math in raw-HTML text too).
+pub fn title_html(title: &str) -> String {
+    let scan = Scan::new(title);
+    let mut spans: Vec<(std::ops::Range<usize>, String)> = scan
+        .code_spans
+        .iter()
+        .map(|c| {
+            (
+                c.range.clone(),
+                format!("<code>{}</code>", escape_text(&title[c.inner.clone()])),
+            )
+        })
+        .collect();
+    spans.extend(
+        scan.math
+            .iter()
+            .map(|m| (m.range.clone(), title[m.range.clone()].to_string())),
+    );
+    spans.sort_by_key(|(r, _)| r.start);
+    let mut out = String::new();
+    let mut pos = 0;
+    for (r, html) in spans {
+        if r.start < pos {
+            continue;
+        }
+        out.push_str(&escape_text(&title[pos..r.start]));
+        out.push_str(&html);
+        pos = r.end;
+    }
+    out.push_str(&escape_text(&title[pos..]));
+    out
+}
