@@ -8,13 +8,13 @@
 use anyhow::{Context, Result};
 use mdbook_preprocessor::PreprocessorContext;
 use mdbook_preprocessor::book::Book;
-use preprocessor_kit::chapters::{display_path, for_each_page_mut, relative_link};
+use preprocessor_kit::chapters::{display_path, for_each_page_mut};
 use preprocessor_kit::directive::Block;
 use preprocessor_kit::html::{escape_attr, escape_text};
-use preprocessor_kit::links::anchor_links;
+use preprocessor_kit::links::{Target, resolve_cross_refs};
 use preprocessor_kit::scan::Scan;
 use preprocessor_kit::splice::Splicer;
-use preprocessor_kit::{Diagnostic, Diagnostics, SourceFile};
+use preprocessor_kit::{Diagnostics, SourceFile};
 
 use crate::collect::{Exercise, Parsed, Registry};
 
@@ -46,36 +46,22 @@ pub fn render(
                 splice_exercise(b, ex, &mut splicer);
             }
         }
-        for (link, id) in anchor_links(&page.scan, "ex-") {
-            if directive_lines
-                .iter()
-                .any(|l| l.start <= link.range.start && link.range.start < l.end)
-            {
-                diags.push(Diagnostic::at(
-                    &src,
-                    link.range.start,
-                    "an exercise title holds plain text, inline code and math only (no links)",
-                ));
-                continue;
-            }
-            match reg.get(&id["ex-".len()..]) {
-                Some(target) => {
-                    let href = relative_link(&path, &target.page, "md", Some(id));
-                    let text = &ch.content[link.text.clone()];
-                    let text = if text.trim().is_empty() {
-                        target.label()
-                    } else {
-                        text.to_string()
-                    };
-                    splicer.replace(link.range.clone(), format!("[{text}]({href})"));
-                }
-                None => diags.push(Diagnostic::at(
-                    &src,
-                    link.range.start,
-                    format!("unknown cross-reference target '#{id}' (no exercise has that id)"),
-                )),
-            }
-        }
+        resolve_cross_refs(
+            &src,
+            &page.scan,
+            &path,
+            "ex-",
+            "exercise",
+            &directive_lines,
+            |anchor| {
+                reg.get(&anchor["ex-".len()..]).map(|e| Target {
+                    page: &e.page,
+                    label: e.label(),
+                })
+            },
+            &mut splicer,
+            &mut diags,
+        );
         if splicer.is_empty() {
             return;
         }

@@ -172,7 +172,7 @@ fn bad_input_reports_file_line() {
         ),
         (
             "见 [](#ex-nope)\n",
-            "book/ch01/1-1.md:1:3: unknown cross-reference target '#ex-nope'",
+            "book/ch01/1-1.md:1:3: unknown cross-reference target '#ex-nope' (no exercise has that id)",
         ),
         (
             "::: exercise {.theory difficulty=1} T\n::: answer\nA\n:::\n:::\n",
