@@ -1,0 +1,62 @@
+//! The 研究线索索引 page: every thread grouped by chapter — number, title, question, tags, link.
+//!
+//! Each entry is a `div.rt-index-item[data-tags]` so common.js can filter by tag; without
+//! JavaScript the page is still the complete list.
+
+use std::fmt::Write;
+
+use mdbook_preprocessor::book::Book;
+use preprocessor_kit::chapters::{find_marker, for_each_page_mut, relative_link};
+use preprocessor_kit::html::escape_attr;
+
+use crate::INDEX_MARKER;
+use crate::collect::Registry;
+use crate::render::{tag_line, title_html};
+
+pub fn fill(book: &mut Book, reg: &Registry) {
+    for_each_page_mut(book, |ch| {
+        let (Some(path), Some(at)) = (ch.path.clone(), find_marker(&ch.content, INDEX_MARKER))
+        else {
+            return;
+        };
+        let mut tags: Vec<&str> = reg
+            .threads
+            .iter()
+            .flat_map(|t| t.tags.iter().map(String::as_str))
+            .collect();
+        tags.sort_unstable();
+        tags.dedup();
+        let mut md = String::new();
+        let _ = writeln!(
+            md,
+            "全书共有 {} 条研究线索,涉及 {} 个标签。每条线索给出开放问题、它为什么重要、起点文献和一个可以在玩具数据上先做的实验。\n",
+            reg.threads.len(),
+            tags.len()
+        );
+        let _ = writeln!(
+            md,
+            "<div class=\"rt-index\" data-all-tags=\"{}\"></div>\n",
+            escape_attr(&tags.join(","))
+        );
+        for (label, title) in &reg.chapters {
+            let threads: Vec<_> = reg.threads.iter().filter(|t| &t.chapter == label).collect();
+            if threads.is_empty() {
+                continue;
+            }
+            let _ = writeln!(md, "## {title}\n");
+            for t in threads {
+                let href = relative_link(&path, &t.page, "md", Some(&t.id));
+                let _ = writeln!(
+                    md,
+                    "<!--rt--><div class=\"rt-index-item\" data-tags=\"{}\">",
+                    escape_attr(&t.tags.join(","))
+                );
+                let _ = writeln!(md, "**[{}]({href})** {}", t.label(), title_html(&t.title));
+                let _ = writeln!(md, "<!--rt-->");
+                let _ = writeln!(md, "{}", t.question);
+                let _ = writeln!(md, "<!--rt-->{}</div>\n", tag_line(&t.tags));
+            }
+        }
+        ch.content.replace_range(at, &md);
+    });
+}

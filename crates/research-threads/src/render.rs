@@ -1,0 +1,120 @@
+//! Pass 2: splice the thread cards into each page and resolve `[](#rt-id)` cross-references.
+//! Like the exercise cards, each directive line becomes one comment-started raw-HTML line, so the
+//! Markdown inside renders as Markdown and line numbers stay the author's.
+
+use anyhow::{Context, Result};
+use mdbook_preprocessor::PreprocessorContext;
+use mdbook_preprocessor::book::Book;
+use preprocessor_kit::chapters::{display_path, for_each_page_mut};
+use preprocessor_kit::html::{escape_attr, escape_text};
+use preprocessor_kit::links::{Target, resolve_cross_refs};
+use preprocessor_kit::scan::Scan;
+use preprocessor_kit::splice::Splicer;
+use preprocessor_kit::{Diagnostics, SourceFile};
+
+use crate::collect::{Parsed, Registry, Thread};
+
+const MARK: &str = "<!--rt-->";
+
+pub fn render(
+    ctx: &PreprocessorContext,
+    book: &mut Book,
+    reg: &Registry,
+    parsed: Vec<Parsed>,
+) -> Result<Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let mut parsed = parsed.into_iter();
+    let mut failure: Option<anyhow::Error> = None;
+    for_each_page_mut(book, |ch| {
+        let Some(page) = parsed.next() else { return };
+        let Some(path) = ch.path.clone() else { return };
+        diags.extend(page.structure);
+        let display = display_path(ctx, ch);
+        let src = SourceFile::new(display.clone(), &ch.content);
+        let mut splicer = Splicer::new();
+        let mut directive_lines = Vec::new();
+        for b in page.blocks.iter().filter(|b| b.name == "research") {
+            directive_lines.push(b.open_line.clone());
+            let Some(t) = b.attrs.id.as_deref().and_then(|id| reg.get(id)) else {
+                continue;
+            };
+            if t.page != path {
+                continue;
+            }
+            splicer.replace(
+                b.open_line.clone(),
+                format!("{}{MARK}{}", b.indent, card_open(t)),
+            );
+            splicer.replace(
+                b.close_line.clone(),
+                format!("{}{MARK}</section>", b.indent),
+            );
+        }
+        resolve_cross_refs(
+            &src,
+            &page.scan,
+            &path,
+            "rt-",
+            "research thread",
+            &directive_lines,
+            |anchor| {
+                reg.get(anchor).map(|t| Target {
+                    page: &t.page,
+                    label: t.label(),
+                })
+            },
+            &mut splicer,
+            &mut diags,
+        );
+        if splicer.is_empty() {
+            return;
+        }
+        match splicer.apply(&ch.content).with_context(|| display.clone()) {
+            Ok(new) => ch.content = new,
+            Err(e) => failure = Some(e),
+        }
+    });
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(diags),
+    }
+}
+
+fn card_open(t: &Thread) -> String {
+    format!(
+        "<section class=\"research-thread\" id=\"{id}\" data-tags=\"{tags}\">\
+         <h4 class=\"research-title\"><a class=\"research-number\" href=\"#{id}\">{label}</a> \
+         <span class=\"research-name\">{title}</span></h4>{tag_line}",
+        id = t.id,
+        tags = escape_attr(&t.tags.join(",")),
+        label = t.label(),
+        title = title_html(&t.title),
+        tag_line = tag_line(&t.tags),
+    )
+}
+
+/// `<p class="rt-tags">` with one `<span class="rt-tag">` per tag.
+pub fn tag_line(tags: &[String]) -> String {
+    let spans: Vec<String> = tags
+        .iter()
+        .map(|t| format!("<span class=\"rt-tag\">{}</span>", escape_text(t)))
+        .collect();
+    format!("<p class=\"rt-tags\">{}</p>", spans.join(" "))
+}
+
+/// Title text escaped, inline code as `<code>`, math left for the math preprocessor.
+pub fn title_html(title: &str) -> String {
+    let scan = Scan::new(title);
+    let mut out = String::new();
+    let mut pos = 0;
+    for c in &scan.code_spans {
+        out.push_str(&escape_text(&title[pos..c.range.start]));
+        out.push_str(&format!(
+            "<code>{}</code>",
+            escape_text(&title[c.inner.clone()])
+        ));
+        pos = c.range.end;
+    }
+    out.push_str(&escape_text(&title[pos..]));
+    out
+}
