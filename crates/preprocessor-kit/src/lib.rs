@@ -17,6 +17,7 @@ pub mod directive;
 pub mod html;
 pub mod links;
 pub mod protocol;
+pub mod refs;
 pub mod scan;
 pub mod source;
 pub mod splice;
