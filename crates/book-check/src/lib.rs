@@ -352,7 +352,7 @@ fn check_css(root: &Path, problems: &mut Vec<Problem>) -> Result<()> {
 }
 
 /// Text nodes of `<main>` outside code, KaTeX output and scripts.
-fn prose_texts<'a>(doc: &'a Html) -> Vec<String> {
+fn prose_texts(doc: &Html) -> Vec<String> {
     let mut out = Vec::new();
     for main in doc.select(&sel("main")) {
         for node in main.descendants() {
