@@ -83,9 +83,11 @@ pub fn process(
         let Some(path) = ch.path.clone() else {
             return;
         };
-        let page = page::link_page(&display(ch), &ch.content, glossary, api);
-        let used: BTreeSet<&String> = page.used.iter().collect();
+        let mut page = page::link_page(&display(ch), &ch.content, glossary, api);
+        report.errors.extend(std::mem::take(&mut page.diags));
+        // An index page does not list itself as a place that mentions an API.
         if page.markers.is_empty() {
+            let used: BTreeSet<&String> = page.used.iter().collect();
             for name in used {
                 report.uses.entry(name.clone()).or_default().push(Section {
                     path: path.clone(),
@@ -93,7 +95,6 @@ pub fn process(
                 });
             }
         }
-        report.errors.extend(page.diags.clone());
         if !page.markers.is_empty() {
             pending.insert(path, page);
         } else if !page.splicer.is_empty() {
@@ -129,7 +130,9 @@ pub fn process(
     if let Some(e) = internal {
         return Err(e);
     }
-    for entry in glossary.entries.values() {
+    let mut entries: Vec<_> = glossary.entries.values().collect();
+    entries.sort_by_key(|e| e.offset);
+    for entry in entries {
         if !report.uses.contains_key(&entry.name) {
             report.warnings.push(glossary.at(
                 entry,
@@ -138,4 +141,114 @@ pub fn process(
         }
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mdbook_preprocessor::book::BookItem;
+
+    fn book(pages: &[(&str, &str, &str)]) -> Book {
+        let items = pages
+            .iter()
+            .map(|(name, path, text)| {
+                BookItem::Chapter(Chapter::new(name, text.to_string(), *path, Vec::new()))
+            })
+            .collect();
+        Book::new_with_items(items)
+    }
+
+    fn glossary(api: &ApiList<'_>) -> Glossary {
+        let (g, d) = Glossary::parse(
+            "book/glossary/pytorch.toml",
+            "[\"torch.randn\"]\ndesc = \"正态\"\n\n[\"torch.cumprod\"]\ndesc = \"累积乘积\"\n\n\
+             [\"torch.nn.GroupNorm\"]\ndesc = \"组归一化\"\n\n[\"torch.exp\"]\ndesc = \"指数\"\n",
+            api,
+        );
+        assert!(d.is_empty(), "{d}");
+        g
+    }
+
+    fn content(book: &Book, path: &str) -> String {
+        book.chapters()
+            .find(|c| c.path.as_deref() == Some(std::path::Path::new(path)))
+            .map(|c| c.content.clone())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn links_pages_fills_the_index_and_warns_about_unused_entries() {
+        let api = ApiList::embedded().unwrap();
+        let g = glossary(&api);
+        // The index comes first in reading order: it is still filled from every page.
+        let mut b = book(&[
+            (
+                "PyTorch API 索引",
+                "pytorch-api.md",
+                "# 索引\n\n<!-- generated: torch-api-index -->\n",
+            ),
+            (
+                "1.4 前向",
+                "ch01/1-4.md",
+                "用 `torch.randn` 和 `torch.cumprod`。\n",
+            ),
+            (
+                "3.5 训练",
+                "ch03/3-5.md",
+                "## `nn.GroupNorm`\n\n再次 `torch.randn(2)`, `torch.randn`。\n",
+            ),
+        ]);
+        let report = process(&mut b, |c| c.name.clone(), &g, &api).unwrap();
+        assert!(report.errors.is_empty(), "{}", report.errors);
+        let uses: Vec<(&str, Vec<String>)> = report
+            .uses
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.iter().map(|s| s.title.clone()).collect()))
+            .collect();
+        assert_eq!(
+            uses,
+            vec![
+                ("torch.cumprod", vec!["1.4 前向".to_string()]),
+                ("torch.nn.GroupNorm", vec!["3.5 训练".to_string()]),
+                (
+                    "torch.randn",
+                    vec!["1.4 前向".to_string(), "3.5 训练".to_string()]
+                ),
+            ]
+        );
+        assert!(content(&b, "ch01/1-4.md").contains("class=\"torch-api\""));
+        let index = content(&b, "pytorch-api.md");
+        assert_eq!(index.lines().count(), 3);
+        assert!(!index.contains(index::MARKER));
+        assert!(index.contains(
+            "<a href=\"ch01/1-4.html\">1.4 前向</a>、<a href=\"ch03/3-5.html\">3.5 训练</a>"
+        ));
+        let warnings: Vec<String> = report.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            warnings,
+            vec![
+                "book/glossary/pytorch.toml:10:2: glossary entry `torch.exp` is not used on any page"
+            ]
+        );
+    }
+
+    #[test]
+    fn errors_from_every_page_are_collected() {
+        let api = ApiList::embedded().unwrap();
+        let g = glossary(&api);
+        let mut b = book(&[
+            ("a", "a.md", "`torch.diffuse`\n"),
+            ("b", "b.md", "\n`F.silu`\n"),
+        ]);
+        let report = process(&mut b, |c| format!("book/{}", c.name), &g, &api).unwrap();
+        let errors: Vec<String> = report
+            .errors
+            .items
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0].starts_with("book/a:1:2: unknown PyTorch API `torch.diffuse`"));
+        assert!(errors[1].starts_with("book/b:2:2: PyTorch API `F.silu`"));
+    }
 }
