@@ -1,7 +1,7 @@
 //! `book/glossary/pytorch.toml`: one table per API name, with a Chinese description and an optional
 //! docs URL. Every entry is checked against the public API list; problems point at the toml line.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use preprocessor_kit::{Diagnostic, Diagnostics, SourceFile};
 use toml::Spanned;
@@ -29,6 +29,10 @@ pub struct Glossary {
     pub display_path: String,
     pub text: String,
     pub entries: BTreeMap<String, Entry>,
+    /// Keys whose entries were reported as wrong: pages using them get no second error.
+    pub rejected: BTreeSet<String>,
+    /// The file is not valid TOML: nothing in it could be read.
+    pub unreadable: bool,
 }
 
 impl Glossary {
@@ -57,6 +61,8 @@ impl Glossary {
             display_path: display_path.to_string(),
             text: text.to_string(),
             entries: BTreeMap::new(),
+            rejected: BTreeSet::new(),
+            unreadable: false,
         };
         let table: BTreeMap<Spanned<String>, Spanned<toml::Value>> = match toml::from_str(text) {
             Ok(t) => t,
@@ -67,6 +73,7 @@ impl Glossary {
                     offset,
                     format!("cannot read the glossary: {}", e.message()),
                 ));
+                glossary.unreadable = true;
                 return (glossary, diags);
             }
         };
@@ -89,6 +96,7 @@ impl Glossary {
                     );
                 }
                 Err((message, notes)) => {
+                    glossary.rejected.insert(name);
                     let mut d = Diagnostic::at(&src, offset, message);
                     for n in notes {
                         d = d.note(n);
@@ -232,6 +240,7 @@ mod tests {
              [\"nn.GroupNorm\"]\ndesc = \"c\"\n",
         );
         assert_eq!(g.entries.len(), 1);
+        assert!(g.rejected.contains("torch.diffuse") && !g.unreadable);
         assert_eq!(d.len(), 2, "{d:?}");
         assert!(
             d[0].starts_with(
@@ -264,7 +273,8 @@ mod tests {
     fn toml_syntax_errors_and_duplicates_have_positions() {
         let (_, d) = parse("[\"torch.randn\"]\ndesc = \"a\"\n[\"torch.randn\"]\ndesc = \"b\"\n");
         assert!(d[0].starts_with("book/glossary/pytorch.toml:3:"), "{d:?}");
-        let (_, d) = parse("[\"torch.randn\"]\ndesc = \n");
+        let (g, d) = parse("[\"torch.randn\"]\ndesc = \n");
+        assert!(g.unreadable);
         assert!(d[0].starts_with("book/glossary/pytorch.toml:2:"), "{d:?}");
     }
 

@@ -48,6 +48,10 @@ impl BookPreprocessor for TorchGlossary {
         };
         let (glossary, mut diags) =
             Glossary::parse(&slash_path(&src.join(GLOSSARY_FILE)), &text, &api);
+        // Without a readable glossary every name on every page would be reported: stop here.
+        if glossary.unreadable {
+            return Err(diags.into());
+        }
         let report = process(&mut book, |ch| display_path(ctx, ch), &glossary, &api)?;
         diags.extend(report.errors);
         diags.into_result()?;

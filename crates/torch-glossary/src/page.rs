@@ -95,6 +95,8 @@ fn check<'g>(
             page.used.push(found.canonical.clone());
             Some(entry)
         }
+        // Its entry is wrong and already reported at the glossary's line.
+        None if glossary.rejected.contains(&found.canonical) => None,
         None => {
             let written = &code[found.range.clone()];
             page.diags.push(unknown(
@@ -338,6 +340,20 @@ mod tests {
             run("## `torch.diffuse`\n\n[`nn.Diffuse`](x)\n\n<p><code>torch.fake()</code></p>\n");
         assert_eq!(d.len(), 3, "{d:?}");
         assert!(d[2].starts_with("book/ch01/1-4.md:5:10:"), "{d:?}");
+    }
+
+    #[test]
+    fn names_of_rejected_entries_are_reported_once_at_the_glossary() {
+        let api = ApiList::embedded().unwrap();
+        let (g, d) = Glossary::parse(
+            "g.toml",
+            "[\"torch.exp\"]\ndesc = \"指数\"\nurl = \"ftp://x\"\n",
+            &api,
+        );
+        assert_eq!(d.len(), 1);
+        let page = link_page("a.md", "`torch.exp`\n", &g, &api);
+        assert!(page.diags.is_empty());
+        assert!(page.splicer.is_empty());
     }
 
     #[test]
