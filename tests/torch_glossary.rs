@@ -167,6 +167,7 @@ fn an_invented_name_fails_the_build_with_its_line_and_a_suggestion() {
 fn mentions_are_linked_in_prose_exercises_and_tables_but_not_in_code_headings_or_links() {
     let page = "# 1.1 试验\n\n\
         正文用 `torch.randn_like` 和 `nn.GroupNorm(8, 64)`。\n\n\
+        `torch.exp` 开头的段落。\n\n\
         ## 1.1.1 `torch.cumprod` 的用法\n\n\
         ```python\ntorch.randn_like(x)\n```\n\n\
         见 [`F.mse_loss`](https://example.org/mse) 与 $x_t$。\n\n\
@@ -207,7 +208,11 @@ fn mentions_are_linked_in_prose_exercises_and_tables_but_not_in_code_headings_or
     assert!(html.contains(&format!(
         "href=\"{docs}/torch.nn.functional.mse_loss.html\" title=\"均方误差损失的函数形式,默认对所有元素取平均\"><code>F.mse_loss(pred, eps)</code></a>"
     )), "exercise answer");
-    assert_eq!(html.matches("class=\"torch-api\"").count(), 5, "{html}");
+    // A paragraph that starts with a link is still a paragraph, not an HTML block.
+    assert!(html.contains(&format!(
+        "<p><a class=\"torch-api\" href=\"{docs}/torch.exp.html\" title=\"逐元素求指数函数 e^x\"><code>torch.exp</code></a> 开头的段落。</p>"
+    )));
+    assert_eq!(html.matches("class=\"torch-api\"").count(), 6, "{html}");
     assert!(html.contains("<a href=\"https://example.org/mse\"><code>F.mse_loss</code></a>"));
     assert!(html.contains("<code class=\"language-python\">torch.randn_like(x)"));
     assert!(

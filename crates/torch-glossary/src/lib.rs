@@ -89,19 +89,19 @@ pub fn process(
         };
         let mut page = page::link_page(&display(ch), &ch.content, glossary, api);
         report.errors.extend(std::mem::take(&mut page.diags));
-        // An index page does not list itself as a place that mentions an API.
-        if page.markers.is_empty() {
-            let used: BTreeSet<&String> = page.used.iter().collect();
-            for name in used {
-                report.uses.entry(name.clone()).or_default().push(Section {
-                    path: path.clone(),
-                    title: ch.name.clone(),
-                });
-            }
-        }
         if !page.markers.is_empty() {
+            // An index page does not list itself as a place that mentions an API.
             pending.insert(path, page);
-        } else if !page.splicer.is_empty() {
+            return;
+        }
+        let used: BTreeSet<&String> = page.used.iter().collect();
+        for name in used {
+            report.uses.entry(name.clone()).or_default().push(Section {
+                path: path.clone(),
+                title: ch.name.clone(),
+            });
+        }
+        if !page.splicer.is_empty() {
             match page.splicer.apply(&ch.content) {
                 Ok(text) => ch.content = text,
                 Err(e) => {
