@@ -76,6 +76,10 @@ pub fn render(
             .unwrap_or(GROUPS.len());
         groups.entry((order, group)).or_default().push(name);
     }
+    // Alphabetical regardless of case: `torch.Generator` between `torch.gather` and `torch.linspace`.
+    for names in groups.values_mut() {
+        names.sort_by_key(|n| (n.to_ascii_lowercase(), *n));
+    }
     if groups.is_empty() {
         return "<p class=\"torch-api-index\">正文还没有提到任何 PyTorch API。</p>".into();
     }
@@ -206,6 +210,30 @@ mod tests {
         // Links are relative to the index page.
         let nested = render(Path::new("appendix/api.md"), &uses, &g);
         assert!(nested.contains("href=\"../ch01/1-4.html\""));
+    }
+
+    #[test]
+    fn names_sort_regardless_of_case() {
+        let api = ApiList::embedded().unwrap();
+        let (g, _) = Glossary::parse(
+            "g.toml",
+            "[\"torch.Generator\"]\ndesc = \"a\"\n[\"torch.gather\"]\ndesc = \"b\"\n[\"torch.log\"]\ndesc = \"c\"\n",
+            &api,
+        );
+        let page = || {
+            vec![Section {
+                path: PathBuf::from("a.md"),
+                title: "a".into(),
+            }]
+        };
+        let uses: BTreeMap<String, Vec<Section>> = ["torch.Generator", "torch.gather", "torch.log"]
+            .iter()
+            .map(|n| (n.to_string(), page()))
+            .collect();
+        let html = render(Path::new("i.md"), &uses, &g);
+        let at = |n: &str| html.find(&format!("<code>{n}</code>")).unwrap();
+        assert!(at("torch.gather") < at("torch.Generator"));
+        assert!(at("torch.Generator") < at("torch.log"));
     }
 
     #[test]
