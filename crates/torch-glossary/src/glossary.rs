@@ -67,12 +67,18 @@ impl Glossary {
         let table: BTreeMap<Spanned<String>, Spanned<toml::Value>> = match toml::from_str(text) {
             Ok(t) => t,
             Err(e) => {
-                let offset = e.span().map_or(0, |s| s.start);
-                diags.push(Diagnostic::at(
+                let span = e.span().unwrap_or(0..0);
+                let mut d = Diagnostic::at(
                     &src,
-                    offset,
+                    span.start,
                     format!("cannot read the glossary: {}", e.message()),
-                ));
+                );
+                if e.message().contains("duplicate key") {
+                    // Likely two branches added the same name (the file merges by union).
+                    let key = text.get(span).unwrap_or_default();
+                    d = d.note(format!("{key} is listed twice: keep one of its entries"));
+                }
+                diags.push(d);
                 glossary.unreadable = true;
                 return (glossary, diags);
             }
@@ -273,6 +279,7 @@ mod tests {
     fn toml_syntax_errors_and_duplicates_have_positions() {
         let (_, d) = parse("[\"torch.randn\"]\ndesc = \"a\"\n[\"torch.randn\"]\ndesc = \"b\"\n");
         assert!(d[0].starts_with("book/glossary/pytorch.toml:3:"), "{d:?}");
+        assert!(d[0].contains("torch.randn\" is listed twice"), "{d:?}");
         let (g, d) = parse("[\"torch.randn\"]\ndesc = \n");
         assert!(g.unreadable);
         assert!(d[0].starts_with("book/glossary/pytorch.toml:2:"), "{d:?}");
