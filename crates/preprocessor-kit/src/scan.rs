@@ -63,6 +63,8 @@ pub struct Scan {
     /// Sorted, disjoint ranges of code blocks, code spans and raw HTML tags/comments/raw elements.
     pub protected: Vec<Range<usize>>,
     pub code_spans: Vec<CodeSpan>,
+    /// Fenced and indented code blocks, in document order.
+    pub code_blocks: Vec<Range<usize>>,
     pub math: Vec<MathSpan>,
     pub headings: Vec<Range<usize>>,
     pub links: Vec<LinkSpan>,
@@ -79,7 +81,10 @@ impl Scan {
         let mut html_block_start: Option<usize> = None;
         for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
             match event {
-                Event::Start(Tag::CodeBlock(_)) => scan.protected.push(range),
+                Event::Start(Tag::CodeBlock(_)) => {
+                    scan.code_blocks.push(range.clone());
+                    scan.protected.push(range);
+                }
                 Event::Start(Tag::Heading { .. }) => {
                     heading_depth += 1;
                     scan.headings.push(range);
@@ -134,6 +139,11 @@ impl Scan {
     pub fn overlaps_blocked(&self, range: Range<usize>) -> bool {
         let i = self.blocked.partition_point(|r| r.end <= range.start);
         self.blocked.get(i).is_some_and(|r| r.start < range.end)
+    }
+
+    /// True when `offset` is inside a fenced or indented code block.
+    pub fn in_code_block(&self, offset: usize) -> bool {
+        contains(&self.code_blocks, offset)
     }
 
     /// True when `offset` is inside a heading.
@@ -488,6 +498,16 @@ mod tests {
                 ("torch.c", false, true)
             ]
         );
+    }
+
+    #[test]
+    fn code_blocks_are_recorded() {
+        let src = "a `x`\n\n```\n<code>y</code>\n```\n\n<code>z</code>\n";
+        let s = Scan::new(src);
+        assert_eq!(s.code_blocks.len(), 1);
+        assert!(s.in_code_block(src.find("<code>y").unwrap()));
+        assert!(!s.in_code_block(src.find("<code>z").unwrap()));
+        assert!(!s.in_code_block(src.find('x').unwrap()));
     }
 
     #[test]
