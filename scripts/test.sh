@@ -21,7 +21,7 @@ suite() {
 
 suite "cargo fmt" cargo fmt --all -- --check
 suite "cargo clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
-suite "cargo test (unit and end-to-end)" cargo test --workspace --quiet
+suite "cargo test (unit and end-to-end)" cargo test --workspace --quiet --no-fail-fast
 for check in scripts/checks.d/*.sh; do
   [[ -e "$check" ]] || continue
   suite "$(basename "$check" .sh)" bash "$check"
