@@ -1,0 +1,54 @@
+// What runs where. A suite = a viewport, an mdBook theme, a page selection and an ordered list of
+// checks run on one loaded page (a check may change the page's state for the ones after it, e.g. the
+// expand-answers step). To add a test: write a check ({ name, run(ctx) → { ok, detail } | { skip } })
+// under checks/ and list it in a suite here.
+import { noHorizontalScroll, noClippedOverflow } from './checks/layout.mjs';
+import { noConsoleErrors, noFailedRequests, noExternalRequests } from './checks/network.mjs';
+import {
+    answersCollapsed, longCodeFolded, summaryClickOpens, expandAllOpens, collapseAllCloses,
+    expandAnswersStep, printExpands,
+} from './checks/exercises.mjs';
+import { cardContrast } from './checks/contrast.mjs';
+import { copyTex } from './checks/copytex.mjs';
+import { tagFilter, tagFilterNoJs } from './checks/tagfilter.mjs';
+
+export const MOBILE = { width: 375, height: 812 };
+export const DESKTOP = { width: 1280, height: 800 };
+
+// Pages the suites cover: chapter pages (chNN/…, appendix-X/…) and top-level pages with a tagged index.
+export const isChapterPage = (p) => /^(ch\d+|appendix-[^/]+)\//.test(p);
+
+const LAYOUT_FLOW = [
+    noHorizontalScroll(),
+    noClippedOverflow(),
+    answersCollapsed,
+    longCodeFolded,
+    summaryClickOpens,
+    expandAllOpens,
+    collapseAllCloses,
+    printExpands,
+    copyTex,
+    tagFilter,
+    expandAnswersStep,
+    noHorizontalScroll(' (all unfolded)'),
+    noClippedOverflow(' (all unfolded)'),
+    noConsoleErrors,
+    noFailedRequests,
+    noExternalRequests,
+];
+
+/** `pages`: every page selected; `shotPage`: the page used for the all-theme contrast pass. */
+export function suites({ pages, shotPage }) {
+    return [
+        { name: '375', viewport: MOBILE, theme: 'light', pages, checks: LAYOUT_FLOW },
+        { name: '1280', viewport: DESKTOP, theme: 'light', pages, checks: LAYOUT_FLOW },
+        { name: 'coal', viewport: DESKTOP, theme: 'coal', pages, checks: [cardContrast(4.5), noConsoleErrors] },
+        ...['light', 'rust', 'navy', 'ayu'].map((theme) => ({
+            name: theme, viewport: DESKTOP, theme, pages: shotPage ? [shotPage] : [], checks: [cardContrast(4.5)],
+        })),
+        {
+            name: 'nojs', viewport: MOBILE, theme: 'light', javaScriptEnabled: false,
+            pages: pages.filter((p) => !isChapterPage(p)), checks: [tagFilterNoJs],
+        },
+    ];
+}
