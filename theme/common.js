@@ -7,7 +7,8 @@
 //   4. printing: every closed <details> is opened on `beforeprint` and closed again on `afterprint`;
 //   5. copy-tex: copying a selection that contains rendered KaTeX puts its TeX source ($…$ / $$…$$)
 //      on the clipboard as text/plain (the idea of KaTeX's copy-tex extension, written anew);
-//   6. raw HTML tables are wrapped in a scrolling .table-wrapper (mdBook wraps only Markdown tables);
+//   6. raw HTML tables are wrapped in a scrolling .table-wrapper (mdBook wraps only Markdown tables),
+//      and scrolling boxes (tables, display math) fade at an edge that hides more;
 //   7. the research-index tag filter (buttons from the tags present; without JS the full list shows).
 (function () {
     'use strict';
@@ -55,18 +56,54 @@
         wrap.appendChild(preview);
         wrap.appendChild(details);
         preview.addEventListener('click', function () { details.open = true; });
+        details.addEventListener('toggle', function () { wrap.classList.toggle('is-open', details.open); });
     }
 
     // ---- 6. raw tables scroll inside their own box ----------------------------------------
+    //      Cells with a short text (numbers, symbols) never wrap; cells with long prose keep a minimum
+    //      width, so a wide table scrolls instead of squeezing 「5.06e-3」 onto two lines.
+    function textWidth(cell) {   // in half-ems: CJK and other wide characters count 2
+        var t = cell.textContent;
+        Array.prototype.forEach.call(cell.querySelectorAll('.katex-mathml'), function (m) {
+            t = t.replace(m.textContent, '');
+        });
+        t = t.trim();
+        return t.length + (t.match(/[\u1100-\uffdc]/g) || []).length;
+    }
     function wrapTable(table) {
         var p = table.parentElement;
-        if (!p || p.classList.contains('table-wrapper') || table.closest('.katex')) { return; }
-        var w = el('div', { 'class': 'table-wrapper' });
-        p.insertBefore(w, table);
-        w.appendChild(table);
+        if (!p || table.closest('.katex')) { return; }
+        if (!p.classList.contains('table-wrapper')) {
+            var w = el('div', { 'class': 'table-wrapper' });
+            p.insertBefore(w, table);
+            w.appendChild(table);
+        }
+        Array.prototype.forEach.call(table.querySelectorAll('td, th'), function (c) {
+            var n = textWidth(c);
+            if (n <= 16) { c.classList.add('cell-short'); } else if (n > 40) { c.classList.add('cell-long'); }
+        });
     }
 
-    // ---- 2. per-page answer toolbar --------------------------------------------------------
+    // ---- 6b. a scrolling box (display math, table) fades at the edge that has more to show ----------
+    var SCROLLERS = '.katex-display, .table-wrapper';
+    function edge(box) {
+        var max = box.scrollWidth - box.clientWidth;
+        box.classList.toggle('scroll-left', max > 1 && box.scrollLeft > 1);
+        box.classList.toggle('scroll-right', max > 1 && box.scrollLeft < max - 1);
+    }
+    function edges(root) {
+        if (root.matches && root.matches(SCROLLERS)) { edge(root); }
+        Array.prototype.forEach.call(root.querySelectorAll(SCROLLERS), edge);
+    }
+
+    // ---- 2. per-page answer toolbar (and 提示 1, 提示 2 … when an exercise has several hints) --------
+    function numberHints(section) {
+        var hints = section.querySelectorAll(':scope > details.hint > summary');
+        if (hints.length < 2) { return; }
+        Array.prototype.forEach.call(hints, function (s, i) {
+            s.appendChild(document.createTextNode(' ' + (i + 1)));
+        });
+    }
     function setAll(selector, open) {
         Array.prototype.forEach.call(main.querySelectorAll(selector), function (d) { d.open = open; });
     }
@@ -203,8 +240,15 @@
         button('', '全部(' + items.length + ')');
         tags.forEach(function (t) { button(t, t + '(' + counts[t] + ')'); });
         bar.appendChild(status);
-        var firstGroup = groups[0].closest('.table-wrapper') || groups[0];
-        firstGroup.parentNode.insertBefore(bar, firstGroup);
+        function boxOf(g) { return g.closest('.table-wrapper') || g; }
+        function headingOf(box) {   // the h2–h6 right above a group (a list per chapter), if any
+            var h = box.previousElementSibling;
+            if (h && h.classList.contains('tag-filter')) { h = h.previousElementSibling; }
+            return h && /^H[2-6]$/.test(h.tagName) ? h : null;
+        }
+        var anchor = boxOf(groups[0]);
+        if (groups.length > 1 && headingOf(anchor)) { anchor = headingOf(anchor); }
+        anchor.parentNode.insertBefore(bar, anchor);
 
         function apply(tag, updateUrl) {
             if (tag && !counts[tag]) { tag = ''; }
@@ -216,10 +260,10 @@
             });
             groups.forEach(function (g) {
                 var any = Array.prototype.some.call(g.querySelectorAll('[data-tags]'), function (i) { return !i.hidden; });
-                var box = g.closest('.table-wrapper') || g;
+                var box = boxOf(g);
                 box.hidden = !any;
-                var h = box.previousElementSibling;
-                if (h && /^H[2-6]$/.test(h.tagName)) { h.hidden = !any; }
+                var h = groups.length > 1 && headingOf(box);
+                if (h) { h.hidden = !any; }
             });
             buttons.forEach(function (b) {
                 b.setAttribute('aria-pressed', String(b.getAttribute('data-tag') === tag));
@@ -239,9 +283,18 @@
     // ---- run ----------------------------------------------------------------------------------
     Array.prototype.forEach.call(main.querySelectorAll('table'), wrapTable);
     Array.prototype.forEach.call(main.querySelectorAll('pre'), foldCode);
+    Array.prototype.forEach.call(main.querySelectorAll('section.exercise'), numberHints);
     addToolbar();
     buildTagFilter();
     revealHash();
     window.addEventListener('hashchange', revealHash);
+    main.addEventListener('scroll', function (e) {
+        if (e.target.matches && e.target.matches(SCROLLERS)) { edge(e.target); }
+    }, true);
+    document.addEventListener('toggle', function (e) { edges(e.target); }, true);
+    if (window.ResizeObserver) { new ResizeObserver(function () { edges(main); }).observe(main); }
+    else { window.addEventListener('resize', function () { edges(main); }); }
+    if (document.fonts && document.fonts.ready) { document.fonts.ready.then(function () { edges(main); }); }
+    edges(main);
     document.documentElement.classList.add('common-js');
 }());
