@@ -62,10 +62,11 @@ function selectPages(dir, opts) {
         if (p.includes('/') || ['print.html', 'toc.html', '404.html'].includes(p)) { return false; }
         return /data-tags=/.test(fs.readFileSync(path.join(dir, p), 'utf8'));   // the research index
     }).filter((p) => !opts.only || opts.only.test(p));
-    const withExercises = pages.filter((p) => isChapterPage(p)
-        && fs.readFileSync(path.join(dir, p), 'utf8').includes('class="exercise"'));
+    const html = (p) => fs.readFileSync(path.join(dir, p), 'utf8');
+    const withExercises = pages.filter((p) => isChapterPage(p) && html(p).includes('class="exercise"'));
+    const cardPages = pages.filter((p) => /class="(exercise|research-thread)"/.test(html(p)));
     const shot = opts.shot || withExercises.find((p) => p.startsWith('ch')) || withExercises[0] || pages[0];
-    return { pages, shot };
+    return { pages, cardPages, shot };
 }
 
 /** Run `suiteList` against the server; each (suite, page) gets a fresh page in the suite's context. */
@@ -138,9 +139,9 @@ async function selftest(browser, opts) {
     const dir = path.join(FIXTURE, 'build');
     const server = await serve(dir);
     try {
-        const { pages, shot } = selectPages(dir, opts);
+        const { pages, cardPages, shot } = selectPages(dir, opts);
         console.log(`selftest: fixture ${path.relative(REPO, dir)}, ${pages.length} good pages`);
-        const timings = await runSuites(browser, server.origin, suites({ pages, shotPage: shot }), results, opts);
+        const timings = await runSuites(browser, server.origin, suites({ pages, cardPages, shotPage: shot }), results, opts);
 
         const broken = 'selftest/broken.html';
         const planted = new Results({ verbose: false });
@@ -190,14 +191,15 @@ async function main() {
             if (!fs.existsSync(path.join(dir, 'index.html'))) {
                 results.record('[setup]', 'book', { ok: false, detail: `no built book at ${dir} (run mdbook build, or pass --dir)` });
             } else {
-                const { pages, shot } = selectPages(dir, opts);
-                console.log(`book ${path.relative(process.cwd(), dir) || '.'}: ${pages.length} pages`);
+                const { pages, cardPages, shot } = selectPages(dir, opts);
+                const shown = path.relative(process.cwd(), dir);
+                console.log(`book ${shown.startsWith('..') ? dir : shown || '.'}: ${pages.length} pages, ${cardPages.length} with cards`);
                 if (!pages.filter(isChapterPage).length) {
                     results.record('[setup]', 'pages', { ok: false, detail: `no chapter pages (ch*/, appendix-*/) under ${dir}` });
                 }
                 const server = await serve(dir);
                 try {
-                    timings = await runSuites(browser, server.origin, suites({ pages, shotPage: shot }), results, opts);
+                    timings = await runSuites(browser, server.origin, suites({ pages, cardPages, shotPage: shot }), results, opts);
                     if (opts.screenshots && shot) {
                         shotInfo = await screenshots(browser, server.origin, shot, path.resolve(opts.screenshots));
                     }

@@ -6,12 +6,13 @@ import { noHorizontalScroll, noClippedOverflow } from './checks/layout.mjs';
 import { noConsoleErrors, noFailedRequests, noExternalRequests } from './checks/network.mjs';
 import {
     answersCollapsed, longCodeFolded, summaryClickOpens, expandAllOpens, collapseAllCloses,
-    expandAnswersStep, printExpands,
+    expandAnswersStep, printExpands, hashOpensAnswer,
 } from './checks/exercises.mjs';
 import { cardContrast } from './checks/contrast.mjs';
 import { copyTex } from './checks/copytex.mjs';
 import { tagFilter, tagFilterNoJs } from './checks/tagfilter.mjs';
 
+export const NARROWEST = { width: 360, height: 740 };   // the narrowest width the theme supports
 export const MOBILE = { width: 375, height: 812 };
 export const DESKTOP = { width: 1280, height: 800 };
 
@@ -26,6 +27,7 @@ const LAYOUT_FLOW = [
     summaryClickOpens,
     expandAllOpens,
     collapseAllCloses,
+    hashOpensAnswer,
     printExpands,
     copyTex,
     tagFilter,
@@ -37,12 +39,17 @@ const LAYOUT_FLOW = [
     noExternalRequests,
 ];
 
-/** `pages`: every page selected; `shotPage`: the page used for the all-theme contrast pass. */
-export function suites({ pages, shotPage }) {
+/** `pages`: every page selected; `cardPages`: those with exercise or research-thread cards;
+ *  `shotPage`: the page used for the all-theme contrast pass. */
+export function suites({ pages, cardPages = pages, shotPage }) {
     return [
         { name: '375', viewport: MOBILE, theme: 'light', pages, checks: LAYOUT_FLOW },
         { name: '1280', viewport: DESKTOP, theme: 'light', pages, checks: LAYOUT_FLOW },
-        { name: 'coal', viewport: DESKTOP, theme: 'coal', pages, checks: [cardContrast(4.5), noConsoleErrors] },
+        {
+            name: '360', viewport: NARROWEST, theme: 'light', pages,
+            checks: [noClippedOverflow(), expandAnswersStep, noHorizontalScroll(' (all unfolded)'), noClippedOverflow(' (all unfolded)')],
+        },
+        { name: 'coal', viewport: DESKTOP, theme: 'coal', pages: cardPages, checks: [cardContrast(4.5), noConsoleErrors] },
         ...['light', 'rust', 'navy', 'ayu'].map((theme) => ({
             name: theme, viewport: DESKTOP, theme, pages: shotPage ? [shotPage] : [], checks: [cardContrast(4.5)],
         })),

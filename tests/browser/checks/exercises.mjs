@@ -129,7 +129,7 @@ export const printExpands = {
             const bar = document.querySelector('.exercise-toolbar');
             const hiddenBar = !bar || getComputedStyle(bar).display === 'none';
             const bodies = [...document.querySelectorAll('section.exercise details.answer > :not(summary)')];
-            const invisible = bodies.filter((b) => b.getClientRects().length === 0).length;
+            const invisible = bodies.filter((b) => !b.checkVisibility()).length;
             return { hiddenBar, bodies: bodies.length, invisible };
         });
         await page.emulateMedia({ media: null });
@@ -140,5 +140,29 @@ export const printExpands = {
             detail: `${r.during}/${r.total} open while printing, restored ${r.restored}, toolbar hidden ${p.hiddenBar}, `
                 + `${p.bodies - p.invisible}/${p.bodies} answer blocks printed`,
         };
+    },
+};
+
+/** A link to an element inside a closed answer opens that answer (common.js on hashchange; current
+ *  Chromium also does it natively for fragment navigation, so this checks the behaviour, not the code). */
+export const hashOpensAnswer = {
+    name: 'hash-opens-answer',
+    async run({ page }) {
+        const id = await page.evaluate(() => {
+            const t = document.querySelector('section.exercise details.answer [id]');
+            return t ? t.id : null;
+        });
+        if (!id) { return { skip: true }; }
+        const r = await page.evaluate(async (target) => {
+            const d = document.getElementById(target).closest('details');
+            d.open = false;
+            location.hash = target;
+            await new Promise((res) => setTimeout(res, 50));
+            const open = d.open;
+            history.replaceState(null, '', location.pathname + location.search);
+            d.open = false;
+            return open;
+        }, id);
+        return { ok: r, detail: `#${id} ${r ? 'opened' : 'did not open'} its answer` };
     },
 };

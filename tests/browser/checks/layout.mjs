@@ -30,6 +30,8 @@ export const noClippedOverflow = (when = '') => ({
             };
             const walk = (el) => {
                 for (const c of el.children) {
+                    // not rendered: display none, the inside of a closed <details> (content-visibility), …
+                    if (c.checkVisibility && !c.checkVisibility()) { continue; }
                     const cs = getComputedStyle(c);
                     if (cs.display === 'none' || cs.position === 'fixed' || cs.visibility === 'hidden') { continue; }
                     const r = c.getBoundingClientRect();
@@ -38,6 +40,8 @@ export const noClippedOverflow = (when = '') => ({
                         continue;   // report the outermost offender only
                     }
                     if (['auto', 'scroll', 'hidden', 'clip'].includes(cs.overflowX)) { continue; }
+                    // KaTeX: the rendered .base boxes are checked (above) but not entered; MathML is clipped
+                    if (c.classList.contains('base') || c.classList.contains('katex-mathml') || c.tagName === 'svg') { continue; }
                     walk(c);
                 }
             };

@@ -15,6 +15,9 @@ export const tagFilter = {
         const buttons = await page.locator('.tag-filter button[data-tag]').evaluateAll((bs) => bs.map((b) => b.dataset.tag));
         const missing = tags.filter((t) => !buttons.includes(t));
         if (missing.length) { errors.push(`no button for ${missing.join(', ')}`); }
+        if (!buttons.includes('') || missing.length) {
+            return { ok: false, detail: `no tag filter (${errors.join('; ') || 'no 全部 button'})` };
+        }
         const visibleTags = () => page.evaluate((sel) => [...document.querySelectorAll(sel)]
             .filter((i) => !i.closest('section.research-thread'))
             .map((i) => ({ tags: i.getAttribute('data-tags').split(',').map((t) => t.trim()), shown: i.getClientRects().length > 0 })), ITEMS);

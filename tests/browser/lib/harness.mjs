@@ -50,7 +50,8 @@ export async function openPage(context, url, origin) {
     page.on('response', (res) => {
         if (res.status() >= 400) { events.failedRequests.push(`${res.url()} (HTTP ${res.status()})`); }
     });
-    await page.goto(url, { waitUntil: 'load' });
+    page.setDefaultTimeout(10000);   // a missing control fails its check quickly
+    await page.goto(url, { waitUntil: 'load', timeout: 30000 });
     await page.evaluate(() => document.fonts && document.fonts.ready);
     return { page, events };
 }
