@@ -1,6 +1,7 @@
 // 扩散模型教程 — shared page behaviour (loaded on every page after mdBook's book.js).
 // Dependency-free, no globals. What it does:
-//   1. folding: long code blocks (> FOLD_MIN_LINES lines) are folded in a <details class="code-fold">;
+//   1. folding: a code block of FOLD_MIN_LINES lines or more goes into a <details class="fold"> with a
+//      faded preview of its first lines above the 展开全部代码 bar;
 //      answers and hints are <details> already (never `open` in the HTML);
 //   2. a per-page 「展开全部答案 / 折叠全部」 toolbar, only on pages with exercises;
 //   3. a link to an element inside a closed <details> opens it;

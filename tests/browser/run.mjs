@@ -86,7 +86,8 @@ async function runSuites(browser, origin, suiteList, results, { jobs, quietLabel
                 return;
             }
             const ctx = { ...opened, path: p, viewport: suite.viewport, theme: suite.theme, suite: suite.name };
-            for (const check of suite.checks) {
+            const checks = typeof suite.checks === 'function' ? suite.checks(p) : suite.checks;
+            for (const check of checks) {
                 let outcome;
                 try {
                     outcome = await check.run(ctx);
@@ -141,25 +142,26 @@ async function selftest(browser, opts) {
     try {
         const { pages, cardPages, shot } = selectPages(dir, opts);
         console.log(`selftest: fixture ${path.relative(REPO, dir)}, ${pages.length} good pages`);
-        const timings = await runSuites(browser, server.origin, suites({ pages, cardPages, shotPage: shot }), results, opts);
+        const timings = await runSuites(browser, server.origin, suites({ pages, cardPages }), results, opts);
 
         const broken = 'selftest/broken.html';
         const planted = new Results({ verbose: false });
         planted.record = function record(label, check, outcome) {   // collect silently
             this.records.push({ label, check, ...outcome });
         };
-        await runSuites(browser, server.origin, suites({ pages: [broken], shotPage: broken }), planted, opts);
-        const expectFail = [
-            ['375', 'no-clipped-overflow', 'a 1400 px wide element'],
-            ['375', 'answers-collapsed', 'an answer with `open`'],
-            ['375', 'console-errors', 'console.error in an inline script'],
-            ['375', 'failed-requests', 'an <img> whose file is missing'],
-            ['coal', 'contrast', '#333 on #222 in the title'],
+        await runSuites(browser, server.origin, suites({ pages: [broken] }), planted, opts);
+        const expectFail = [   // [suite, check, planted fault, what the failure must mention]
+            ['375', 'no-clipped-overflow', 'a 1400 px wide element', /selftest-overflow/],
+            ['375', 'no-clipped-overflow at 360 px (all unfolded)', 'a 1400 px wide element', /selftest-overflow/],
+            ['375', 'answers-collapsed', 'an answer with `open`', /ex-selftest-open/],
+            ['375', 'console-errors', 'console.error in an inline script', /deliberate console error/],
+            ['375', 'failed-requests', 'an <img> whose file is missing', /selftest-missing-image\.png/],
+            ['1280', 'contrast coal', '#333 on #222 in the title', /title in #ex-selftest-open/],
         ];
-        for (const [suite, check, fault] of expectFail) {
+        for (const [suite, check, fault, mention] of expectFail) {
             const rec = planted.records.find((r) => r.label.startsWith(`[${suite}] `) && r.check === check);
             results.record(`[selftest] ${broken}`, `${check} catches ${fault}`, {
-                ok: Boolean(rec && !rec.ok && !rec.skip),
+                ok: Boolean(rec && !rec.ok && !rec.skip && mention.test(rec.detail || '')),
                 detail: rec ? `check said: ${rec.ok ? 'pass' : 'fail'} — ${rec.detail}` : 'check did not run',
             });
         }
@@ -199,7 +201,7 @@ async function main() {
                 }
                 const server = await serve(dir);
                 try {
-                    timings = await runSuites(browser, server.origin, suites({ pages, cardPages, shotPage: shot }), results, opts);
+                    timings = await runSuites(browser, server.origin, suites({ pages, cardPages }), results, opts);
                     if (opts.screenshots && shot) {
                         shotInfo = await screenshots(browser, server.origin, shot, path.resolve(opts.screenshots));
                     }

@@ -14,8 +14,8 @@ const TARGETS = [
     ['thread tag', 'section.research-thread .rt-tag'],
 ];
 
-export const cardContrast = (min = 4.5) => ({
-    name: 'contrast',
+export const cardContrast = (min = 4.5, label = '') => ({
+    name: label ? `contrast ${label}` : 'contrast',
     async run({ page, theme }) {
         const samples = await page.evaluate((targets) => {
             const out = [];
