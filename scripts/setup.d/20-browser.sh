@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Browser tests: Debian's Chromium (+ CJK fonts so screenshots are legible) and the pinned
+# playwright-core from package-lock.json. Idempotent.
+set -euo pipefail
+if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+fi
+# Reinstall node_modules only when the lock file changed since the last install.
+stamp=node_modules/.lock-sha
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
+  npm ci --no-audit --no-fund --silent
+  echo "$want" > "$stamp"
+fi
