@@ -1,0 +1,2 @@
+"""Chapter 3 figures (filled in below)."""
+FIGURES = []
