@@ -136,12 +136,14 @@ def exact_eps(x: np.ndarray, data: np.ndarray, a2: float, h2: float) -> np.ndarr
     """
     a = np.sqrt(a2)
     v = a2 * h2 + 1.0 - a2
-    d2 = (x * x).sum(1)[:, None] - 2.0 * a * (x @ data.T) + a2 * (data * data).sum(1)[None, :]
-    logits = -d2 / (2 * v)
+    # Written with elementwise operations only (no BLAS): the same bits on every CPU.
+    dx = x[:, None, 0] - a * data[None, :, 0]
+    dy = x[:, None, 1] - a * data[None, :, 1]
+    logits = -(dx * dx + dy * dy) / (2 * v)
     logits -= logits.max(axis=1, keepdims=True)
     w = np.exp(logits)
     w /= w.sum(axis=1, keepdims=True)
-    mean_y = w @ data
+    mean_y = np.stack([(w * data[None, :, 0]).sum(1), (w * data[None, :, 1]).sum(1)], axis=1)
     return np.sqrt(1.0 - a2) * (x - a * mean_y) / v
 
 
