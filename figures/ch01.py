@@ -72,11 +72,11 @@ def forward_2d() -> dict[str, bytes]:
         ax.set_aspect("equal")
         ax.set_xticks([-2, 0, 2])
         ax.set_yticks([-2, 0, 2])
-        ax.tick_params(labelsize=8, length=2)
+        ax.tick_params(labelsize=9.5, length=2)
         ax.spines[["top", "right"]].set_visible(True)
         ax.grid(False)
         label = "0" if t == 0 else f"{name} = {t}"
-        ax.set_title(f"$t = {label}$\n" + rf"$\bar\alpha_t = {tex_number(a)}$", fontsize=10)
+        ax.set_title(f"$t = {label}$\n" + rf"$\bar\alpha_t = {tex_number(a)}$", fontsize=12.5)
     for ax in axes[1:]:
         ax.set_yticklabels([])
     fig.subplots_adjust(wspace=0.08)

@@ -174,14 +174,14 @@ def toy_samples() -> dict[str, bytes]:
         ax.set_aspect("equal")
         ax.set_xticks([-2, 0, 2])
         ax.set_yticks([-2, 0, 2])
-        ax.tick_params(labelsize=8, length=2)
+        ax.tick_params(labelsize=9.5, length=2)
         ax.spines[["top", "right"]].set_visible(True)
         ax.grid(False)
         a = 1.0 if t == 0 else abar[t - 1]
-        ax.set_title(f"$t = {'T = ' if t == toy.T else ''}{t}$\n" + rf"$\bar\alpha_t = {tex_number(a)}$", fontsize=10)
+        ax.set_title(f"$t = {'T = ' if t == toy.T else ''}{t}$\n" + rf"$\bar\alpha_t = {tex_number(a)}$", fontsize=12.5)
     for ax in axes[1:]:
         ax.set_yticklabels([])
-    axes[-1].legend(loc="lower left", fontsize=7.5, handletextpad=0.1, borderaxespad=0.1, markerscale=2.5, ncols=2,
+    axes[-1].legend(loc="lower left", fontsize=9, handletextpad=0.1, borderaxespad=0.1, markerscale=2.5, ncols=2,
                     columnspacing=0.6)
     fig.subplots_adjust(wspace=0.08)
     return {"ch03/toy-samples.svg": svg_bytes(fig)}
