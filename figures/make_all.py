@@ -62,7 +62,7 @@ def build(only: list[str] | None) -> tuple[dict[str, bytes], dict[str, float]]:
 FENCE = re.compile(r"^\s*(```|~~~)")
 IMG_HTML = re.compile(r"<img\b[^>]*>", re.I)
 ATTR = re.compile(r"""([a-zA-Z-]+)\s*=\s*("([^"]*)"|'([^']*)')""")
-IMG_MD = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+IMG_MD = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 
 
 def book_image_refs() -> list[tuple[Path, int, str, dict[str, str]]]:
@@ -81,7 +81,7 @@ def book_image_refs() -> list[tuple[Path, int, str, dict[str, str]]]:
                 if "src" in attrs:
                     refs.append((page, lineno, attrs["src"], attrs))
             for m in IMG_MD.finditer(line):
-                refs.append((page, lineno, m.group(1), {"alt": "(markdown)"}))
+                refs.append((page, lineno, m.group(2), {"alt": m.group(1)}))
     return refs
 
 
