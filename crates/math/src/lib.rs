@@ -198,10 +198,15 @@ pub fn render_pages(
             let key = (f.display, f.tex.clone());
             if let Some(e) = failed.get(&key) {
                 let at = e.offset.map_or(f.range.start, |o| f.source_offset(o));
-                diags.push(
-                    Diagnostic::at(&src, at, e.message.clone())
-                        .note(page.content[f.range.clone()].to_string()),
-                );
+                let mut d = Diagnostic::at(&src, at, e.message.clone())
+                    .note(page.content[f.range.clone()].to_string());
+                if has_bare_dollar(&f.tex) {
+                    d = d.note(
+                        "hint: this formula contains a '$'; if a dollar sign in the text (a price) \
+                         opened it, write that one as '\\$'",
+                    );
+                }
+                diags.push(d);
                 continue;
             }
             let html = cache
@@ -222,6 +227,21 @@ pub fn render_pages(
     Ok(diags)
 }
 
+/// True when `tex` has a `$` that is not `\$`: the sign that the scanner paired a text dollar
+/// (`$5`) with a formula's closing `$`.
+fn has_bare_dollar(tex: &str) -> bool {
+    let b = tex.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'$' => return true,
+            _ => i += 1,
+        }
+    }
+    false
+}
+
 /// One small formula per macro (`x\name{a}{b}…` with as many arguments as it declares), so a macro
 /// that KaTeX cannot expand fails the build at its line in the macro file even if no page uses it.
 fn macro_checks(macros: &Macros) -> Vec<(usize, String)> {
@@ -234,3 +254,6 @@ fn macro_checks(macros: &Macros) -> Vec<(usize, String)> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests;
