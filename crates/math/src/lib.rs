@@ -132,6 +132,7 @@ pub fn render_pages(
     cache: &mut Cache,
 ) -> Result<Diagnostics> {
     let mut diags = Diagnostics::new();
+    let clock = Clock::start();
     let found: Vec<_> = pages
         .iter()
         .map(|p| {
@@ -158,6 +159,13 @@ pub fn render_pages(
         }
     }
     todo.sort_by_key(|k| std::cmp::Reverse(k.1.len()));
+    let total: usize = found.iter().map(|(_, fs)| fs.len()).sum();
+    clock.lap(&format!(
+        "scanned {} pages: {total} formulas, {} distinct (macro checks included), {} to render",
+        pages.len(),
+        seen.len(),
+        todo.len()
+    ));
     let results: Vec<(Key, Result<String, RenderError>)> = todo
         .into_par_iter()
         .map(|key| {
@@ -165,6 +173,7 @@ pub fn render_pages(
             (key, html)
         })
         .collect();
+    clock.lap("rendered");
     let mut failed: HashMap<Key, RenderError> = HashMap::new();
     for (key, result) in results {
         match result {
@@ -224,7 +233,23 @@ pub fn render_pages(
             page.content = text;
         }
     }
+    clock.lap("spliced");
     Ok(diags)
+}
+
+/// Phase timings on stderr when `MDBOOK_MATH_TIMINGS` is set (for `docs/PERFORMANCE.md`).
+struct Clock(Option<std::time::Instant>);
+
+impl Clock {
+    fn start() -> Clock {
+        Clock(std::env::var_os("MDBOOK_MATH_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+
+    fn lap(&self, what: &str) {
+        if let Some(t) = self.0 {
+            eprintln!("math: {:>8.3} s  {what}", t.elapsed().as_secs_f64());
+        }
+    }
 }
 
 /// True when `tex` has a `$` that is not `\$`: the sign that the scanner paired a text dollar
