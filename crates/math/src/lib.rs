@@ -208,7 +208,7 @@ pub fn render_pages(
             if let Some(e) = failed.get(&key) {
                 let at = e.offset.map_or(f.range.start, |o| f.source_offset(o));
                 let mut d = Diagnostic::at(&src, at, e.message.clone())
-                    .note(page.content[f.range.clone()].to_string());
+                    .note(shorten(&page.content[f.range.clone()], 400));
                 if has_bare_dollar(&f.tex) {
                     d = d.note(
                         "hint: this formula contains a '$'; if a dollar sign in the text (a price) \
@@ -249,6 +249,14 @@ impl Clock {
         if let Some(t) = self.0 {
             eprintln!("math: {:>8.3} s  {what}", t.elapsed().as_secs_f64());
         }
+    }
+}
+
+/// `s`, cut to `max` characters with an ellipsis, so a huge formula does not flood the terminal.
+fn shorten(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
     }
 }
 

@@ -114,8 +114,15 @@ fn parse_error(tex: &str, detail: &str) -> RenderError {
             None => (text, None),
         },
     };
+    let message = message.trim();
     RenderError {
-        message: message.trim().to_string(),
+        // KaTeX's own errors say "KaTeX parse error"; anything else (QuickJS's "InternalError:
+        // stack overflow" for absurd nesting) gets the same prefix so the author knows who spoke.
+        message: if message.starts_with("KaTeX") {
+            message.to_string()
+        } else {
+            format!("KaTeX: {message}")
+        },
         offset,
     }
 }
@@ -237,6 +244,13 @@ mod tests {
         let e = r.render("x_{", false).unwrap_err();
         assert_eq!(e.message, "KaTeX parse error: Expected '}', got 'EOF'");
         assert_eq!(e.offset, None);
+    }
+
+    #[test]
+    fn absurd_nesting_is_an_error_not_a_crash() {
+        let deep = format!("{}x{}", "{".repeat(5000), "}".repeat(5000));
+        let e = renderer().render(&deep, false).unwrap_err();
+        assert!(e.message.starts_with("KaTeX: "), "{}", e.message);
     }
 
     #[test]
