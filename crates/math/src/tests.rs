@@ -356,3 +356,22 @@ fn the_cache_serves_a_second_run() {
         2 + 3
     );
 }
+
+#[test]
+fn math_in_hints_answers_and_research_threads() {
+    // Roughly what the exercises and research preprocessors leave for us: raw HTML lines around
+    // Markdown bodies, sometimes with no blank line, so the math sits inside an HTML block.
+    let md = "<details class=\"hint\"><summary>提示</summary>\n考虑 $\\abar_t$ 的单调性。\n</details>\n<details class=\"answer\"><summary>参考答案</summary>\n\n由定义\n$$\n\\abar_t = \\prod_{s\\le t}\\alpha_s\n$$\n\n</details>\n<section class=\"research-thread\" id=\"rt-a\" data-tags=\"x\">\n\n**问题** 当 $T\\to\\infty$ 时?\n\n</section>\n";
+    let out = page(md);
+    assert!(!out.contains('$'), "{out}");
+    let html = markdown_to_html(&out);
+    assert_eq!(
+        annotations(&html),
+        vec![
+            "\\abar_t",
+            "\n\\abar_t = \\prod_{s\\le t}\\alpha_s\n",
+            "T\\to\\infty"
+        ]
+    );
+    assert!(html.contains("<details class=\"answer\">"));
+}
