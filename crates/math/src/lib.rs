@@ -228,6 +228,8 @@ pub fn render_pages(
             })?;
             splicer.replace(f.range.clone(), out);
         }
+        // In reading order, whichever check found them.
+        diags.items[before..].sort_by_key(|d| (d.line, d.col));
         if diags.len() == before && !splicer.is_empty() {
             let text = splicer.apply(&page.content)?;
             page.content = text;
