@@ -1,0 +1,233 @@
+//! The on-disk render cache: (display flag, TeX) → KaTeX HTML, valid for one KaTeX version, one set
+//! of options and one macro file.
+//!
+//! The key is the content itself, stored in full, so a lookup can never return another formula's
+//! HTML. Everything else that changes the output (KaTeX version, our options, the macros) is in the
+//! file's header: when it differs, the whole file is stale and starts empty. One file, read once and
+//! rewritten atomically (temp file + rename) only when something new was rendered, keeps a warm
+//! build to one read of a few megabytes.
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+const MAGIC: &[u8] = b"mdbook-math cache\n";
+
+/// Bump when anything in how we call KaTeX changes (options, post-processing stays out of the cache).
+const FORMAT: u32 = 1;
+
+pub type Key = (bool, String);
+
+#[derive(Debug)]
+pub struct Cache {
+    path: PathBuf,
+    header: Vec<u8>,
+    entries: HashMap<Key, String>,
+    used: HashSet<Key>,
+    dirty: bool,
+}
+
+impl Cache {
+    /// Open the cache at `path` for output produced under `fingerprint`. A missing, stale or
+    /// unreadable file gives an empty cache: the cache can make a build faster, never wrong.
+    pub fn open(path: &Path, katex_version: &str, fingerprint: &str) -> Cache {
+        let header =
+            format!("format={FORMAT}\nkatex={katex_version}\nmacros={fingerprint}").into_bytes();
+        let entries = fs::read(path)
+            .ok()
+            .and_then(|bytes| decode(&bytes, &header))
+            .unwrap_or_default();
+        Cache {
+            path: path.to_path_buf(),
+            header,
+            entries,
+            used: HashSet::new(),
+            dirty: false,
+        }
+    }
+
+    pub fn get(&mut self, key: &Key) -> Option<&str> {
+        let html = self.entries.get(key)?;
+        self.used.insert(key.clone());
+        Some(html)
+    }
+
+    pub fn insert(&mut self, key: Key, html: String) {
+        self.used.insert(key.clone());
+        self.entries.insert(key, html);
+        self.dirty = true;
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Write the cache if anything was added. Formulas not used in this build are kept (an edit
+    /// undone under `mdbook serve` is still cached) until they outnumber the used ones, then dropped.
+    pub fn save(mut self) -> Result<()> {
+        let unused = self.entries.len() - self.used.len().min(self.entries.len());
+        if !self.dirty && unused <= self.used.len() {
+            return Ok(());
+        }
+        if unused > self.used.len() {
+            let used = std::mem::take(&mut self.used);
+            self.entries.retain(|k, _| used.contains(k));
+        }
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(dir)
+            .with_context(|| format!("creating the math cache directory {}", dir.display()))?;
+        let mut bytes = Vec::with_capacity(
+            self.entries
+                .iter()
+                .map(|(k, v)| k.1.len() + v.len() + 9)
+                .sum::<usize>()
+                + 64,
+        );
+        encode(&mut bytes, &self.header, &self.entries);
+        let tmp = self
+            .path
+            .with_extension(format!("tmp{}", std::process::id()));
+        let mut f = fs::File::create(&tmp)
+            .with_context(|| format!("writing the math cache {}", tmp.display()))?;
+        f.write_all(&bytes)
+            .and_then(|()| f.sync_all())
+            .with_context(|| format!("writing the math cache {}", tmp.display()))?;
+        fs::rename(&tmp, &self.path)
+            .with_context(|| format!("replacing the math cache {}", self.path.display()))?;
+        Ok(())
+    }
+}
+
+fn encode(out: &mut Vec<u8>, header: &[u8], entries: &HashMap<Key, String>) {
+    out.extend_from_slice(MAGIC);
+    put(out, header);
+    out.extend_from_slice(&(entries.len() as u64).to_le_bytes());
+    // Sorted, so the same content always gives the same file.
+    let mut sorted: Vec<_> = entries.iter().collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    for ((display, tex), html) in sorted {
+        out.push(u8::from(*display));
+        put(out, tex.as_bytes());
+        put(out, html.as_bytes());
+    }
+}
+
+fn put(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+    out.extend_from_slice(bytes);
+}
+
+/// Entries of a cache file written under `header`, or None when it is stale or damaged.
+fn decode(bytes: &[u8], header: &[u8]) -> Option<HashMap<Key, String>> {
+    let mut r = Reader(bytes.strip_prefix(MAGIC)?);
+    if r.chunk()? != header {
+        return None;
+    }
+    let n = r.u64()?;
+    let mut entries = HashMap::with_capacity(usize::try_from(n).ok()?.min(1 << 20));
+    for _ in 0..n {
+        let display = match r.take(1)? {
+            [0] => false,
+            [1] => true,
+            _ => return None,
+        };
+        let tex = std::str::from_utf8(r.chunk()?).ok()?.to_string();
+        let html = std::str::from_utf8(r.chunk()?).ok()?.to_string();
+        entries.insert((display, tex), html);
+    }
+    r.0.is_empty().then_some(entries)
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        if n > self.0.len() {
+            return None;
+        }
+        let (a, b) = self.0.split_at(n);
+        self.0 = b;
+        Some(a)
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+
+    fn chunk(&mut self) -> Option<&'a [u8]> {
+        let n = usize::try_from(self.u64()?).ok()?;
+        self.take(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tmp(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("mdbook-math-test-{}", std::process::id()));
+        dir.join(name)
+    }
+
+    #[test]
+    fn round_trip_and_staleness() {
+        let path = tmp("a/cache.bin");
+        let mut c = Cache::open(&path, "0.16.4", "m1");
+        assert!(c.is_empty());
+        c.insert((true, "x".into()), "<x>".into());
+        c.insert((false, "中".into()), "<y>".into());
+        c.save().unwrap();
+
+        let mut c = Cache::open(&path, "0.16.4", "m1");
+        assert_eq!(c.len(), 2);
+        assert_eq!(c.get(&(true, "x".into())), Some("<x>"));
+        assert_eq!(c.get(&(false, "x".into())), None);
+
+        assert!(Cache::open(&path, "0.16.4", "m2").is_empty());
+        assert!(Cache::open(&path, "0.16.5", "m1").is_empty());
+        let _ = fs::remove_dir_all(path.parent().unwrap());
+    }
+
+    #[test]
+    fn damaged_files_are_ignored() {
+        let path = tmp("b/cache.bin");
+        let mut c = Cache::open(&path, "v", "m");
+        c.insert((true, "x".into()), "<x>".into());
+        c.save().unwrap();
+        let bytes = fs::read(&path).unwrap();
+        for cut in [0, 5, bytes.len() / 2, bytes.len() - 1] {
+            fs::write(&path, &bytes[..cut]).unwrap();
+            assert!(Cache::open(&path, "v", "m").is_empty());
+        }
+        let mut huge = bytes.clone();
+        let at = MAGIC.len() + 8 + b"format=1\nkatex=v\nmacros=m".len();
+        huge[at..at + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+        fs::write(&path, &huge).unwrap();
+        assert!(Cache::open(&path, "v", "m").is_empty());
+        let _ = fs::remove_dir_all(path.parent().unwrap());
+    }
+
+    #[test]
+    fn unused_entries_are_dropped_once_they_dominate() {
+        let path = tmp("c/cache.bin");
+        let mut c = Cache::open(&path, "v", "m");
+        for i in 0..10 {
+            c.insert((false, i.to_string()), "h".into());
+        }
+        c.save().unwrap();
+        let mut c = Cache::open(&path, "v", "m");
+        assert!(c.get(&(false, "1".into())).is_some());
+        c.insert((false, "new".into()), "h".into());
+        c.save().unwrap();
+        let c = Cache::open(&path, "v", "m");
+        assert_eq!(c.len(), 2);
+        let _ = fs::remove_dir_all(path.parent().unwrap());
+    }
+}
