@@ -73,3 +73,75 @@ pub fn resolve_cross_refs<'a>(
         }
     }
 }
+
+/// Rewrite the relative Markdown links of `text`, written for page `from`, so they work on page
+/// `to` (both relative to the book's source root). Used when a generated index page copies text
+/// from a chapter page.
+pub fn rebase_relative_links(text: &str, from: &Path, to: &Path) -> String {
+    let scan = Scan::new(text);
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    for link in &scan.links {
+        let dest = link.dest.as_str();
+        if dest.contains("://") || dest.starts_with("mailto:") || dest.starts_with('/') {
+            continue;
+        }
+        let (path, anchor) = match dest.split_once('#') {
+            Some((p, a)) => (p, Some(a)),
+            None => (dest, None),
+        };
+        let target = if path.is_empty() {
+            from.to_path_buf()
+        } else {
+            match normalize(&from.parent().unwrap_or(Path::new("")).join(path)) {
+                Some(t) => t,
+                None => continue,
+            }
+        };
+        let ext = target
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("md")
+            .to_string();
+        let href = relative_link(to, &target, &ext, anchor);
+        out.push_str(&text[pos..link.range.start]);
+        out.push_str(&format!("[{}]({href})", &text[link.text.clone()]));
+        pos = link.range.end;
+    }
+    out.push_str(&text[pos..]);
+    out
+}
+
+/// Resolve `.` and `..` in a relative path; `None` if it climbs above the root.
+fn normalize(p: &Path) -> Option<std::path::PathBuf> {
+    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::Normal(s) => parts.push(s),
+            std::path::Component::ParentDir => {
+                parts.pop()?;
+            }
+            _ => {}
+        }
+    }
+    Some(parts.iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rebasing_links_for_another_page() {
+        let t = "见 [练习 1.5](#ex-a)、[1.4 节](1-4.md#x)、[第 3 章](../ch03/index.md) 与 [外链](https://x.org/a)。";
+        let r = rebase_relative_links(
+            t,
+            Path::new("ch01/1-2.md"),
+            Path::new("research-threads.md"),
+        );
+        assert_eq!(
+            r,
+            "见 [练习 1.5](ch01/1-2.md#ex-a)、[1.4 节](ch01/1-4.md#x)、[第 3 章](ch03/index.md) 与 [外链](https://x.org/a)。"
+        );
+    }
+}

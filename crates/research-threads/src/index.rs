@@ -8,6 +8,7 @@ use std::fmt::Write;
 use mdbook_preprocessor::book::Book;
 use preprocessor_kit::chapters::{find_marker, for_each_page_mut, relative_link};
 use preprocessor_kit::html::escape_attr;
+use preprocessor_kit::links::rebase_relative_links;
 
 use crate::INDEX_MARKER;
 use crate::collect::Registry;
@@ -53,7 +54,7 @@ pub fn fill(book: &mut Book, reg: &Registry) {
                 );
                 let _ = writeln!(md, "**[{}]({href})** {}", t.label(), title_html(&t.title));
                 let _ = writeln!(md, "<!--rt-->");
-                let _ = writeln!(md, "{}", t.question);
+                let _ = writeln!(md, "{}", rebase_relative_links(&t.question, &t.page, &path));
                 let _ = writeln!(md, "<!--rt-->{}</div>\n", tag_line(&t.tags));
             }
         }
