@@ -10,7 +10,7 @@ use scraper::{ElementRef, Html, Node, Selector};
 use crate::tokenize::is_cjk;
 
 /// One search result target.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct Doc {
     /// Page path with the anchor, relative to the book root, e.g. `ch03/3-3.html#331-…`.
     pub url: String,
