@@ -200,8 +200,17 @@
                 crumbs: p.title === title || !title ? (title || p.title) : p.title + ' » ' + title,
             };
         });
+        // Word terms (sorted, for prefix search), then the bigrams, expanded from their groups;
+        // postings follow the same order.
         this.terms = data.terms === '' ? [] : data.terms.split('\n');
         this.termIds = new Map(this.terms.map((t, i) => [t, i]));
+        let next = this.terms.length;
+        for (const line of data.bigrams === '' ? [] : data.bigrams.split('\n')) {
+            const [first, ...seconds] = [...line];
+            for (const second of seconds) {
+                this.termIds.set(first + second, next++);
+            }
+        }
         this.rawPostings = data.postings;
         this.postingCache = new Map();
         let total = 0;

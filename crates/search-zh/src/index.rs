@@ -22,11 +22,14 @@ pub struct Index {
     pub page_context: Vec<String>,
     /// Documents: `[page index, anchor, title, text]`.
     pub docs: Vec<(u32, String, String, String)>,
-    /// Index terms in UTF-16 order (the engine finds prefixes by binary search), joined by `\n`.
+    /// Word terms in UTF-16 order (the engine finds prefixes by binary search), joined by `\n`.
     pub terms: String,
-    /// For each term, the ids of the documents that contain it (title or text; a page's title and
-    /// context are matched by the engine directly, they are short): the first id,
-    /// then differences, in base 36, joined by `,`.
+    /// CJK bigrams grouped by first character: each line is the first character followed by every
+    /// second character it occurs with (变分化换 = 变分 变化 变换). Half the size of a plain list.
+    pub bigrams: String,
+    /// For each word term, then each bigram in `bigrams` order, the ids of the documents that
+    /// contain it (title or text; a page's title and context are matched by the engine directly,
+    /// they are short): the first id, then differences, in base 36, joined by `,`.
     pub postings: Vec<String>,
 }
 
@@ -65,17 +68,35 @@ pub fn build(docs: &[Doc]) -> Index {
             }
         }
     }
-    // UTF-16 order, which is how JavaScript compares strings: the engine binary-searches this.
-    let mut post: Vec<(String, Vec<u32>)> = post.into_iter().collect();
-    post.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
-    let mut terms = String::new();
-    let mut postings = Vec::with_capacity(post.len());
-    for (i, (term, ids)) in post.into_iter().enumerate() {
-        if i > 0 {
-            terms.push('\n');
+    let (mut grams, mut words): (Vec<(String, Vec<u32>)>, Vec<(String, Vec<u32>)>) = post
+        .into_iter()
+        .partition(|(t, _)| t.chars().next().is_some_and(tokenize::is_cjk));
+    // UTF-16 order, which is how JavaScript compares strings: the engine binary-searches words.
+    words.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    grams.sort();
+    let mut postings = Vec::with_capacity(words.len() + grams.len());
+    let terms = words
+        .iter()
+        .map(|(t, _)| t.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    postings.extend(words.iter().map(|(_, ids)| encode(ids)));
+    let mut bigrams = String::new();
+    let mut first: Option<char> = None;
+    for (gram, ids) in &grams {
+        let mut cs = gram.chars();
+        let (Some(a), Some(b)) = (cs.next(), cs.next()) else {
+            continue;
+        };
+        if first != Some(a) {
+            if first.is_some() {
+                bigrams.push('\n');
+            }
+            bigrams.push(a);
+            first = Some(a);
         }
-        terms.push_str(&term);
-        postings.push(encode(&ids));
+        bigrams.push(b);
+        postings.push(encode(ids));
     }
     Index {
         v: 1,
@@ -84,6 +105,7 @@ pub fn build(docs: &[Doc]) -> Index {
         page_context,
         docs: rows,
         terms,
+        bigrams,
         postings,
     }
 }
@@ -140,25 +162,16 @@ mod tests {
     fn postings_list_each_document_once_and_title_terms_count() {
         let idx = build(&[
             doc("a.html#x", "去噪", "扩散 扩散"),
-            doc("a.html#y", "其他", "去噪 DDPM"),
+            doc("a.html#y", "其他", "去噪 DDPM 去噪"),
             doc("b.html", "扩散", ""),
         ]);
         assert_eq!(idx.pages, ["a.html", "b.html"]);
         assert_eq!(idx.docs[1].0, 0);
         assert_eq!(idx.docs[1].1, "y");
         assert_eq!(idx.docs[2].1, "");
-        let terms: Vec<&str> = idx.terms.split('\n').collect();
-        let at = |t: &str| {
-            terms
-                .iter()
-                .position(|x| *x == t)
-                .map(|i| idx.postings[i].clone())
-        };
-        assert_eq!(at("扩散").as_deref(), Some("0,2"));
-        assert_eq!(at("去噪").as_deref(), Some("0,1"));
-        assert_eq!(at("ddpm").as_deref(), Some("1"));
-        let mut sorted = terms.clone();
-        sorted.sort();
-        assert_eq!(terms, sorted);
+        assert_eq!(idx.terms, "ddpm");
+        // 其他: 其他; 去噪: 去噪; 扩散: 扩散 — one group per first character.
+        assert_eq!(idx.bigrams, "其他\n去噪\n扩散");
+        assert_eq!(idx.postings, ["1", "1", "0,1", "0,2"]);
     }
 }

@@ -34,10 +34,9 @@ fn tokenizer_agrees_with_the_shared_cases() {
 /// `ranking-docs.json` today. `UPDATE_FIXTURES=1 cargo test -p mdbook-search-zh` rewrites it.
 #[test]
 fn ranking_fixture_index_is_current() {
-    let docs: Vec<Doc> = serde_json::from_str(
-        &std::fs::read_to_string(fixture("ranking-docs.json")).expect("docs"),
-    )
-    .expect("docs parse");
+    let docs: Vec<Doc> =
+        serde_json::from_str(&std::fs::read_to_string(fixture("ranking-docs.json")).expect("docs"))
+            .expect("docs parse");
     let built = serde_json::to_string_pretty(&index::build(&docs)).expect("serialise") + "\n";
     let path = fixture("ranking-index.json");
     if std::env::var_os("UPDATE_FIXTURES").is_some() {
