@@ -68,7 +68,8 @@ pub fn build(docs: &[Doc]) -> Index {
             }
         }
     }
-    let (mut grams, mut words): (Vec<(String, Vec<u32>)>, Vec<(String, Vec<u32>)>) = post
+    type Postings = Vec<(String, Vec<u32>)>;
+    let (mut grams, mut words): (Postings, Postings) = post
         .into_iter()
         .partition(|(t, _)| t.chars().next().is_some_and(tokenize::is_cjk));
     // UTF-16 order, which is how JavaScript compares strings: the engine binary-searches words.
