@@ -30,7 +30,7 @@ fn a_broken_link_and_a_missing_image_are_caught() {
     assert!(attempt.is_ok(), "{}", attempt.stderr());
     let built = attempt.built.expect("built");
     let report =
-        book_check::check(&built.out, &built.out.join("../book-root/book")).expect("check runs");
+        book_check::check(&built.out, &built.out.join("../../book-root/book")).expect("check runs");
     let msgs: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
     assert!(
         msgs.iter()

@@ -47,7 +47,8 @@ fn real_book() -> &'static Path {
             "mdbook build of the real book failed:\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        dest
+        // The book has two renderers (html, search-zh), so its HTML is in <dest>/html.
+        dest.join("html")
     })
 }
 

@@ -29,7 +29,7 @@ fn mdbook() -> Result<PathBuf> {
     Ok(PathBuf::from("mdbook"))
 }
 
-/// A built book: its output directory (kept alive while the value lives).
+/// A built book: its HTML output directory (kept alive while the value lives).
 pub struct Built {
     _dir: tempfile::TempDir,
     pub out: PathBuf,
@@ -135,6 +135,7 @@ pub fn build_copy(modify: impl FnOnce(&Path) -> Result<()>) -> Result<Attempt> {
     }
     modify(&copy)?;
     let out = dir.path().join("out");
+    // Two renderers (html, search-zh): mdBook writes the HTML to <out>/html.
     let output = Command::new(mdbook)
         .args(["build", "-d"])
         .arg(&out)
@@ -145,7 +146,7 @@ pub fn build_copy(modify: impl FnOnce(&Path) -> Result<()>) -> Result<Attempt> {
     Ok(Attempt {
         built: ok.then(|| Built {
             _dir: dir,
-            out,
+            out: out.join("html"),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
         }),
         output,
