@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
-    let html = PathBuf::from(args.next().unwrap_or_else(|| "build".into()));
+    let html = PathBuf::from(args.next().unwrap_or_else(|| "build/html".into()));
     let src = PathBuf::from(args.next().unwrap_or_else(|| "book".into()));
     match book_check::check(&html, &src) {
         Ok(report) => {
