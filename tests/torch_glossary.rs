@@ -75,13 +75,43 @@ fn small_book(name: &str, pages: &[(&str, &str, &str)]) -> PathBuf {
     std::fs::write(root.join("src/SUMMARY.md"), summary).expect("SUMMARY.md");
     let glossary = root.join("src/glossary");
     std::fs::create_dir_all(&glossary).expect("glossary folder");
-    std::fs::copy(
-        workspace().join("book/glossary/pytorch.toml"),
-        glossary.join("pytorch.toml"),
-    )
-    .expect("copying the glossary");
+    // A fixed glossary, so these tests pin the linking behaviour and not the book's wording (the
+    // book's own glossary is checked by the real-book test and crates/torch-glossary's data tests).
+    std::fs::write(glossary.join("pytorch.toml"), FIXTURE_GLOSSARY).expect("glossary");
     root
 }
+
+const FIXTURE_GLOSSARY: &str = r#"# Test glossary.
+# Key = canonical name; desc = one-line description.
+# (fixed for the tests)
+
+["torch.randn"]
+desc = "生成给定形状的标准正态随机张量"
+
+["torch.randn_like"]
+desc = "生成与输入张量形状相同(默认 dtype、设备也相同)的标准正态随机张量"
+
+["torch.nn.GroupNorm"]
+desc = "组归一化:把通道分成若干组,在每组内用均值和方差做归一化"
+
+["torch.cumprod"]
+desc = "沿指定维度求累积乘积"
+
+["torch.nn.functional.mse_loss"]
+desc = "均方误差损失的函数形式,默认对所有元素取平均"
+
+["torch.exp"]
+desc = "逐元素求指数函数 e^x"
+
+["torch.sqrt"]
+desc = "逐元素平方根"
+
+["torch.diff"]
+desc = "沿维度求相邻元素之差"
+
+["torch.optim.swa_utils.AveragedModel"]
+desc = "保存模型参数的滑动平均副本(可用于 EMA)"
+"#;
 
 /// Text of `<code>` elements naming a PyTorch API outside `<pre>`, headings and links.
 fn unlinked_mentions(html: &str) -> Vec<String> {
