@@ -40,6 +40,8 @@ def two_moons(
 
     返回:
         形状 (n, 2) 的点;``return_labels`` 时为 ``(points, labels)``,labels 形状 (n,)、int64。
+        数据没有标准化:均值约为 0,两个坐标的标准差约为 1.21 与 0.69(``noise=0.06`` 时)。
+        书中的实验先用 ``torch.mean``、``torch.std`` 把每个坐标标准化到单位方差。
     """
     n0 = n // 2
     n1 = n - n0
