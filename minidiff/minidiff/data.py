@@ -40,6 +40,8 @@ def two_moons(
 
     返回:
         形状 (n, 2) 的点;``return_labels`` 时为 ``(points, labels)``,labels 形状 (n,)、int64。
+        数据没有标准化:均值约为 0,两个坐标的标准差约为 1.21 与 0.69(``noise=0.06`` 时)。
+        书中的实验先用 ``torch.mean``、``torch.std`` 把每个坐标标准化到单位方差。
     """
     n0 = n // 2
     n1 = n - n0
@@ -203,24 +205,25 @@ def sample_mixture_1d(
     stds: Sequence[float] | Tensor,
     generator: torch.Generator | None = None,
 ) -> Tensor:
-    """从一维高斯混合 p(x) = Σ_k w_k N(x; μ_k, s_k²) 中抽取 n 个独立样本。
+    """从一维高斯混合 p(x) = Σ_k π_k N(x; μ_k, s_k²) 中抽取 n 个独立样本。
 
-    做法(祖先采样):先按概率 w_k 为每个样本选一个分量 k,再从 N(μ_k, s_k²) 中抽样,即
+    做法(祖先采样):先按概率 π_k 为每个样本选一个分量 k,再从 N(μ_k, s_k²) 中抽样,即
     x = μ_k + s_k · z,z ~ N(0, 1)。
 
     参数:
         n: 样本数。
-        weights: 形状 (K,) 的混合权重,非负且和为 1。
+        weights: 形状 (K,) 的混合权重 π_k,非负且和为 1。
         means: 形状 (K,) 的均值 μ_k。
-        stds: 形状 (K,) 的标准差 s_k(> 0)。
+        stds: 形状 (K,) 的标准差 s_k(> 0;注意是标准差,不是方差)。
         generator: 随机数发生器;所有随机数都要从它取,这样同一个种子给出同样的样本。
 
     返回:
-        形状 (n,) 的 float32 张量。
+        形状 (n, 1) 的 float32 张量:第 0 维是批,第 1 维是数据维(d = 1),与二维玩具数据的
+        (n, 2) 一样遵守「第 0 维是批、其余是数据维」的约定。
 
     可用的 PyTorch 函数:``torch.as_tensor``(把列表变成张量)、``torch.multinomial``
     (按权重抽分量下标,注意 ``replacement=True``)、``torch.randn``(标准正态,传入
-    ``generator=``)、按下标取值 ``means[k]``。
+    ``generator=``)、按下标取值 ``means[k]``、``torch.Tensor.unsqueeze``(变成 (n, 1))。
     """
     raise NotImplementedError("练习 mixture-sampler")
 # ANCHOR_END: sample_mixture_1d

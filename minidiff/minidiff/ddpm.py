@@ -43,7 +43,8 @@ def posterior_mean_variance(x0: Tensor, x_t: Tensor, t: Tensor, betas: Tensor) -
     公式(α_t = 1 − β_t,ᾱ_0 = 1):
         μ̃_t = √ᾱ_{t−1} β_t / (1 − ᾱ_t) · x_0 + √α_t (1 − ᾱ_{t−1}) / (1 − ᾱ_t) · x_t
         β̃_t = (1 − ᾱ_{t−1}) / (1 − ᾱ_t) · β_t
-    t = 1 时 β̃_1 = 0,μ̃_1 = x_0。
+    t = 1 时 β̃_1 = 0,μ̃_1 = x_0。例如线性调度(T = 1000)t = 2 时两个系数为 0.545291 与
+    0.454708,β̃_2 = 5.45319 × 10⁻⁵。
 
     参数:
         x0: 形状 (B, …) 的 x_0(或网络给出的估计 x̂_0)。
@@ -63,19 +64,23 @@ def posterior_mean_variance(x0: Tensor, x_t: Tensor, t: Tensor, betas: Tensor) -
 
 
 # ANCHOR: gaussian_kl
-def gaussian_kl(mean1: Tensor, var1: Tensor, mean2: Tensor, var2: Tensor) -> Tensor:
-    """两个一维高斯之间的 KL 散度 KL( N(m₁, v₁) ‖ N(m₂, v₂) ),逐元素计算,单位 nats。
+def gaussian_kl(mean1: Tensor, log_var1: Tensor, mean2: Tensor, log_var2: Tensor) -> Tensor:
+    """两个一维高斯之间的 KL 散度 KL( N(μ₁, s₁²) ‖ N(μ₂, s₂²) ),逐元素计算,单位 nats。
 
-    公式:KL = ½ ( log(v₂ / v₁) + (v₁ + (m₁ − m₂)²) / v₂ − 1 )。
-    对角协方差的多维高斯之间的 KL 就是各维结果之和(由调用者求和)。
+    方差以**对数方差** ℓ = log s² 传入(书中 3.3 节的约定):
+        KL = ½ ( ℓ₂ − ℓ₁ + exp(ℓ₁ − ℓ₂) + (μ₁ − μ₂)² · exp(−ℓ₂) − 1 ),
+    即 (3.3c) 的 ½ ( log(s₂²/s₁²) + (s₁² + (μ₁ − μ₂)²) / s₂² − 1 )。先算差 ℓ₁ − ℓ₂ 再取指数,
+    不要分别取指数再相除。对角协方差的多维高斯之间的 KL 就是各维结果之和(由调用者求和)。
+    手上是方差 v 时传 ``torch.log(v)``;v = 1 − ᾱ 这类接近 1 的量用 ``torch.log1p(-alpha_bar)``。
 
     参数:
-        mean1, var1, mean2, var2: 可以互相广播的张量;方差必须为正。
+        mean1, log_var1, mean2, log_var2: 可以互相广播的张量(或零维张量)。
 
     返回:
-        广播后形状的逐元素 KL(非负;两个分布相同时为 0)。
+        广播后形状的逐元素 KL(非负;两个分布相同时为 0)。例如
+        KL( N(1, 0.5) ‖ N(0, 1) ) = 0.596574,KL( N(0, 1) ‖ N(1, 0.5) ) = 1.153426。
 
-    可用的 PyTorch 函数:``torch.log``;只用逐元素运算,广播自动完成。
+    可用的 PyTorch 函数:``torch.exp``、``torch.square``;只用逐元素运算,广播自动完成。
     """
     raise NotImplementedError("练习 gaussian-kl")
 # ANCHOR_END: gaussian_kl
@@ -186,57 +191,65 @@ def ancestral_sample(
     clip_x0: float | None = None,
     generator: torch.Generator | None = None,
     device: torch.device | str = "cpu",
-) -> Tensor:
-    """DDPM 的祖先采样:从 x_T ~ N(0, I) 出发,依次从 p_θ(x_{t−1} | x_t) 抽样到 x_0。
+    record_every: int | None = None,
+) -> Tensor | tuple[Tensor, dict[int, Tensor]]:
+    """DDPM 的祖先采样(算法 2):从 x_T ~ N(0, I) 出发,依次从 p_θ(x_{t−1} | x_t) 抽样到 x_0。
 
     每一步(t = T, T − 1, …, 1):
         1. 用网络输出求 x̂_0 = x̂_θ(x_t, t)(``convert_prediction``);若给了 ``clip_x0``,把 x̂_0
            裁剪到 [−clip_x0, clip_x0];
         2. 均值取前向后验的均值 μ_θ = μ̃_t(x_t, x̂_0)(``posterior_mean_variance``);
-           对 ε 预测,这等价于 μ_θ = ( x_t − β_t / √(1 − ᾱ_t) · ε̂ ) / √α_t;
+           对 ε 预测且不裁剪时,这等价于 μ_θ = ( x_t − β_t / √(1 − ᾱ_t) · ε̂ ) / √α_t;
         3. t > 1 时 x_{t−1} = μ_θ + σ_t z,z ~ N(0, I);t = 1 时直接输出 μ_θ,不加噪声。
-    方差 σ_t² 取 β_t(``variance="beta"``)或 β̃_t(``variance="beta_tilde"``)。
+    方差 σ_t² 取 β_t(``variance="beta"``)或 β̃_t(``variance="beta_tilde"``,需要 ᾱ_0 = 1)。
 
     参数:
-        model: 网络,``model(x_t, t)``;t 是形状 (B,)、dtype 为 ``torch.long`` 的张量。
-        shape: 样本形状 (B, …),例如 (1000, 2)。
+        model: 网络,``model(x_t, t)``;t 是形状 (B,)、dtype 为 ``torch.long``、取值 1, …, T 的张量。
+            若它是 ``torch.nn.Module``,先调用 ``eval()``。
+        shape: 样本形状 (B, …),例如二维玩具数据的 (n, 2)。
         betas: 形状 (T,) 的 β_1, …, β_T。
         prediction: 网络预测的量:``"eps"``、``"x0"`` 或 ``"v"``。
         variance: ``"beta"`` 或 ``"beta_tilde"``。
         clip_x0: 可选;图像数据常取 1.0。
         generator: 随机数发生器,x_T 和每一步的 z 都从它取(与 ``device`` 在同一设备上)。
         device: 样本所在设备。
+        record_every: 可选的正整数 k。给出时同时记录中间状态:t = T 以及所有是 k 的倍数的
+            t(含 t = 0)处的 x_t,例如 T = 1000、k = 250 时记录 t = 1000、750、500、250、0。
 
     返回:
-        形状 ``shape`` 的 float32 样本 x_0。整个过程不需要梯度。
+        形状 ``shape`` 的 float32 样本 x_0;给了 ``record_every`` 时返回 ``(x0, trajectory)``,
+        trajectory 是 {t: 形状 ``shape`` 的 x_t} 的字典。整个过程不需要梯度。
 
     可用的 PyTorch 函数:``torch.no_grad``、``torch.randn``(传 ``generator=``)、``torch.full``
-    (构造步数张量)、``torch.clamp``。
+    (构造步数张量)、``torch.clamp``、``torch.Tensor.clone``(记录中间状态)。
     """
     raise NotImplementedError("练习 ancestral-sampler")
 # ANCHOR_END: ancestral_sample
 
 
 # ANCHOR: discretized_gaussian_log_likelihood
-def discretized_gaussian_log_likelihood(x0: Tensor, mean: Tensor, std: Tensor, num_bins: int = 256) -> Tensor:
+def discretized_gaussian_log_likelihood(x0: Tensor, mean: Tensor, log_var: Tensor, num_bins: int = 256) -> Tensor:
     """离散化高斯解码器的对数似然 log p(x_0 | x_1)(Ho et al., 2020 第 3.3 节),逐元素,单位 nats。
 
-    数据取 [−1, 1] 上 ``num_bins`` 个等间距格点之一(8 位图像 256 个;``minidiff.data.digits_8x8``
-    是 17 个)。记半格宽 δ = 1 / (num_bins − 1),Φ 为标准正态分布函数,则
+    数据取 [−1, 1] 上 ``num_bins`` 个等间距格点之一:8 位图像是 256 个格点 {2k/255 − 1};
+    ``minidiff.data.digits_8x8`` 是 17 个格点 {k/8 − 1}(``num_bins=17``)。记半格宽
+    δ = 1 / (num_bins − 1)(256 个格点时 δ = 1/255),s = exp(ℓ/2) 为标准差,Φ 为标准正态分布函数,则
         p(x_0) = Φ( (x_0 + δ − μ) / s ) − Φ( (x_0 − δ − μ) / s ),
     但最左格点 x_0 = −1 的下界换成 −∞(概率为 Φ((−1 + δ − μ)/s)),最右格点 x_0 = 1 的上界换成 +∞
-    (概率为 1 − Φ((1 − δ − μ)/s))。这样所有格点的概率之和恰为 1。取对数前把概率下限钳在 1e−12。
+    (概率为 1 − Φ((1 − δ − μ)/s))。这样所有格点的概率之和恰为 1。判断端点时留一点容差
+    (例如 x_0 < −1 + δ/2),取对数前把概率下限钳在 1e−12。
 
     参数:
         x0: 形状 (B, …) 的数据,取值在上面的格点上。
         mean: 与 ``x0`` 可广播的均值 μ。
-        std: 与 ``x0`` 可广播的标准差 s(> 0)。
+        log_var: 与 ``x0`` 可广播的对数方差 ℓ = log s²(例如 ``torch.log(beta_1)``)。
         num_bins: 格点数。
 
     返回:
-        与 ``x0`` 同形状的 log p(x_0)(≤ 0)。
+        与 ``x0`` 同形状的 log p(x_0)(≤ 0)。例如 256 个格点、μ 恰在一个内部格点上、s = 0.01 时,
+        该格点的概率为 erf( (1/255) / (0.01 √2) ) ≈ 0.305。
 
-    可用的 PyTorch 函数:``torch.special.ndtr``(Φ)、``torch.special.log_ndtr``(log Φ,尾部更精确)、
+    可用的 PyTorch 函数:``torch.exp``、``torch.special.ndtr``(Φ)、``torch.special.erf``、
     ``torch.where``(处理两端)、``torch.clamp``、``torch.log``。
     """
     raise NotImplementedError("练习 discrete-decoder")
@@ -252,18 +265,20 @@ def vlb_terms(
     variance: str = "beta",
     num_bins: int | None = None,
     generator: torch.Generator | None = None,
-) -> Tensor:
-    """变分下界的每一项,对每个样本分别计算(单位 nats,对数据的所有维度求和)。
+) -> tuple[Tensor, Tensor]:
+    """变分下界的逐项计算,对每个样本分别计算,单位 nats/维(对数据的所有维度取平均)。
 
     负对数似然的上界 −log p_θ(x_0) ≤ L_0 + L_1 + … + L_{T−1} + L_T,其中
         L_0     = −log p_θ(x_0 | x_1),x_1 ~ q(x_1 | x_0);解码器 p_θ(x_0 | x_1) 的均值为 μ_θ(x_1, 1),
-                  方差取 β_1。``num_bins`` 为 None 时用连续高斯密度(连续数据,L_0 可以为负),
+                  方差取 β_1(β̃_1 = 0 不能用)。``num_bins`` 为 None 时用连续高斯密度
+                  −log N(x_0; μ_θ, β_1) = ½ [ (x_0 − μ_θ)² / β_1 + log(2π β_1) ](连续数据,L_0 可以为负),
                   否则用 ``discretized_gaussian_log_likelihood``;
         L_{t−1} = KL( q(x_{t−1} | x_t, x_0) ‖ p_θ(x_{t−1} | x_t) ),t = 2, …, T,x_t ~ q(x_t | x_0);
-                  p_θ 的均值 μ_θ = μ̃_t(x_t, x̂_0),方差 σ_t² 为 β_t 或 β̃_t(``variance``);
-        L_T     = KL( q(x_T | x_0) ‖ N(0, I) ) = ``minidiff.forward.prior_kl``。
-    每一项用自己独立抽取的 x_t(所有噪声都从 ``generator`` 取)。除以 (数据维数 × log 2)
-    就得到 bits/dim。
+                  用 ``gaussian_kl``,q 的均值与方差来自 ``posterior_mean_variance``,p_θ 的均值
+                  μ_θ = μ̃_t(x_t, x̂_0),方差 σ_t² 为 β_t 或 β̃_t(``variance``);
+        L_T     = KL( q(x_T | x_0) ‖ N(0, I) ) = ``minidiff.forward.prior_kl`` / 维数。
+    每个 t 用自己独立抽取的 x_t = √ᾱ_t x_0 + √(1 − ᾱ_t) ε(不必模拟整条链;所有噪声都从
+    ``generator`` 取)。上界 = 所有列之和 + L_T;再除以 log 2 就是 bits/dim。
 
     参数:
         model: 网络 ``model(x_t, t)``。
@@ -275,10 +290,11 @@ def vlb_terms(
         generator: 随机数发生器。
 
     返回:
-        形状 (B, T + 1) 的张量,第 k 列是 L_k(k = 0, …, T),dtype 与 ``x0`` 相同。
+        ``(terms, prior)``:terms 形状 (B, T),第 1 列(下标 0)是 L_0,第 t 列(下标 t − 1)是
+        L_{t−1},t = 2, …, T;prior 形状 (B,),是 L_T。两者 dtype 与 ``x0`` 相同。
 
     可用的 PyTorch 函数:``torch.no_grad``、``torch.randn``、``torch.full``、``torch.log``、
-    ``torch.Tensor.flatten``、``torch.sum``、``torch.stack``。需要调用网络 T 次。
+    ``torch.Tensor.flatten``、``torch.mean``、``torch.stack``。需要调用网络 T 次。
     """
     raise NotImplementedError("练习 nll-bound")
 # ANCHOR_END: vlb_terms

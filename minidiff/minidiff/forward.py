@@ -60,22 +60,26 @@ def q_sample(x0: Tensor, t: Tensor, alpha_bar: Tensor, noise: Tensor | None = No
 
 
 # ANCHOR: prior_kl
-def prior_kl(x0: Tensor, alpha_bar: Tensor) -> Tensor:
-    """先验项:KL( q(x_T | x_0) ‖ N(0, I) ),单位为 nats,对每个样本的所有维度求和。
+def prior_kl(x0: Tensor, alpha_bar_T: float | Tensor) -> Tensor:
+    """先验项 L_T = KL( q(x_T | x_0) ‖ N(0, I) ),单位为 nats,对每个样本的所有数据维求和。
 
     公式:q(x_T | x_0) = N(μ, σ² I),μ = √ᾱ_T x_0,σ² = 1 − ᾱ_T。对每一维,
-    KL( N(μ, σ²) ‖ N(0, 1) ) = ½ ( σ² + μ² − 1 − log σ² ),再对 x_0 的所有非批维度求和。
+    KL( N(μ, σ²) ‖ N(0, 1) ) = ½ ( σ² + μ² − 1 − log σ² ) = ½ ( ᾱ_T x² − ᾱ_T − log(1 − ᾱ_T) ),
+    再对 x_0 的所有非批维度求和,即 L_T = ½ [ ᾱ_T ‖x_0‖² − d ᾱ_T − d log(1 − ᾱ_T) ]。
     这一项不含可学习参数;它衡量前向过程在 T 步后离标准正态还有多远。
+
+    数值上要注意:log(1 − ᾱ_T) 必须用 ``torch.log1p(-alpha_bar_T)`` 计算。ᾱ_T 只有 10⁻⁹ 量级时,
+    float32 里 1 − ᾱ_T 恰好等于 1,先相减再取 ``torch.log`` 会得到 0,KL 甚至变成负数。
 
     参数:
         x0: 形状 (B, …) 的干净数据。
-        alpha_bar: 形状 (T,) 的 ᾱ_1, …, ᾱ_T;只用到最后一个元素 ᾱ_T。
+        alpha_bar_T: 标量 ᾱ_T(Python 浮点数或零维张量),例如 ``alpha_bar(betas)[-1]``。
 
     返回:
-        形状 (B,) 的张量,dtype 与 ``x0`` 相同。
+        形状 (B,) 的张量,dtype 与 ``x0`` 相同(先把 ᾱ_T 转成 x0 的 dtype 与设备再计算)。
 
-    可用的 PyTorch 函数:``torch.log``(或 ``torch.log1p``)、``torch.Tensor.flatten``
-    (``start_dim=1``)、``torch.sum``(``dim=1``)。
+    可用的 PyTorch 函数:``torch.as_tensor``(``dtype=``、``device=`` 与 x0 相同)、``torch.log1p``、
+    ``torch.Tensor.flatten``(``start_dim=1``)、``torch.sum``(``dim=1``)。
     """
     raise NotImplementedError("练习 prior-kl")
 # ANCHOR_END: prior_kl

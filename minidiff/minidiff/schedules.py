@@ -74,9 +74,11 @@ def cosine_betas(T: int = 1000, s: float = 0.008, max_beta: float = 0.999) -> Te
         max_beta: β_t 的上限。
 
     返回:
-        形状 (T,) 的 float64 张量。
+        形状 (T,) 的 float64 张量。默认参数下 β_1 ≈ 4.13 × 10⁻⁵,β_{T−1} ≈ 0.750,β_T = 0.999
+        (唯一被截断的一项),连乘得 ᾱ_T ≈ 2.43 × 10⁻⁹。
 
-    可用的 PyTorch 函数:``torch.arange``、``torch.cos``、``torch.clamp``(或 ``torch.clamp_max``)。
+    可用的 PyTorch 函数:``torch.linspace`` 或 ``torch.arange``(T + 1 个点,``dtype=torch.float64``)、
+    ``torch.cos``、``torch.clamp``(或 ``torch.clamp_max``)。
     """
     raise NotImplementedError("练习 cosine-schedule")
 # ANCHOR_END: cosine_betas
@@ -88,27 +90,27 @@ def sigmoid_betas(
     start: float = -3.0,
     end: float = 3.0,
     tau: float = 1.0,
-    clip_min: float = 1e-9,
     max_beta: float = 0.999,
 ) -> Tensor:
     """sigmoid 调度(Jabri et al., 2022;Chen, 2023):ᾱ 沿一段 sigmoid 曲线从 1 降到 0。
 
-    公式:记 σ 为 sigmoid 函数,v_start = σ(start/τ),v_end = σ(end/τ)。对 u = t/T ∈ [0, 1],
-    γ(u) = ( v_end − σ( (u · (end − start) + start) / τ ) ) / ( v_end − v_start ),
-    于是 γ(0) = 1、γ(1) = 0。取 ᾱ(t) = clip( γ(t/T), clip_min, 1 ),t = 0, …, T,再像余弦调度一样
-    反推 β_t = min( 1 − ᾱ(t)/ᾱ(t − 1), max_beta ),t = 1, …, T。τ 越小,曲线中段越陡。
+    公式(书中 1.5.3 节,ℓ_0 = ``start``,ℓ_1 = ``end``):记 σ 为 sigmoid 函数,对 u = t/T ∈ [0, 1],
+        ᾱ(u) = ( σ(ℓ_1/τ) − σ( (u · (ℓ_1 − ℓ_0) + ℓ_0) / τ ) ) / ( σ(ℓ_1/τ) − σ(ℓ_0/τ) ),
+    于是 ᾱ(0) = 1、ᾱ(1) = 0。在 t = 0, 1, …, T 这 T + 1 个点上取 ᾱ_t = ᾱ(t/T),再像余弦调度一样
+    反推 β_t = min( 1 − ᾱ_t / ᾱ_{t−1}, max_beta ),t = 1, …, T。截断只在最后一步起作用(那里
+    ᾱ_T = 0,不截断则 β_T = 1)。τ 越小,曲线中段越陡。
 
     参数:
         T: 步数。
-        start, end: sigmoid 取的区间端点。
+        start, end: sigmoid 取的区间端点 ℓ_0、ℓ_1。
         tau: 温度 τ(> 0)。
-        clip_min: ᾱ 的下限,避免最后一步除以 0。
         max_beta: β_t 的上限。
 
     返回:
-        形状 (T,) 的 float64 张量。
+        形状 (T,) 的 float64 张量。默认参数下 β_1 ≈ 3.0 × 10⁻⁴,β_T = 0.999,连乘得 ᾱ_T ≈ 3.0 × 10⁻⁷。
 
-    可用的 PyTorch 函数:``torch.sigmoid``、``torch.arange``、``torch.clamp``。
+    可用的 PyTorch 函数:``torch.linspace`` 或 ``torch.arange``(``dtype=torch.float64``)、
+    ``torch.sigmoid``、``torch.clamp``。
     """
     raise NotImplementedError("练习 sigmoid-schedule")
 # ANCHOR_END: sigmoid_betas

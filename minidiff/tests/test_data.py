@@ -10,13 +10,13 @@ W, M, S = (0.3, 0.7), (-2.0, 1.0), (0.5, 0.3)
 
 def test_shape_and_dtype(gen):
     x = sample_mixture_1d(1000, W, M, S, generator=gen)
-    assert x.shape == (1000,)
+    assert x.shape == (1000, 1)  # 第 0 维是批,第 1 维是数据维 d = 1
     assert x.dtype == torch.float32
 
 
 def test_accepts_tensors(gen):
     x = sample_mixture_1d(10, torch.tensor(W), torch.tensor(M), torch.tensor(S), generator=gen)
-    assert x.shape == (10,)
+    assert x.shape == (10, 1)
 
 
 def test_moments(gen):

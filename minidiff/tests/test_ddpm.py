@@ -59,21 +59,34 @@ class TestPosterior:
 
 @pytest.mark.exercise("gaussian-kl")
 class TestGaussianKL:
+    # 方差以对数方差 ℓ = log s² 传入。
     def test_values(self):
-        kl = ddpm.gaussian_kl(torch.tensor(0.0), torch.tensor(1.0), torch.tensor(1.0), torch.tensor(2.0))
+        log = lambda v: torch.tensor(math.log(v))  # noqa: E731
+        kl = ddpm.gaussian_kl(torch.tensor(0.0), log(1.0), torch.tensor(1.0), log(2.0))
         assert kl.item() == pytest.approx(0.5 * math.log(2), rel=1e-6)
-        kl = ddpm.gaussian_kl(torch.tensor(1.0), torch.tensor(2.0), torch.tensor(0.0), torch.tensor(1.0))
-        assert kl.item() == pytest.approx(0.5 * (-math.log(2) + 3 - 1), rel=1e-6)
+        # 书中的例子:KL(N(1, 0.5) ‖ N(0, 1)) = 0.596574,反过来 1.153426
+        kl = ddpm.gaussian_kl(torch.tensor(1.0), log(0.5), torch.tensor(0.0), log(1.0))
+        assert kl.item() == pytest.approx(0.5965735902799727, rel=1e-6)
+        kl = ddpm.gaussian_kl(torch.tensor(0.0), log(1.0), torch.tensor(1.0), log(0.5))
+        assert kl.item() == pytest.approx(1.1534264097200273, rel=1e-6)
+
+    def test_prior_term_double(self):
+        # 3.3.4 节的 L_T(一维,x0 = 1,线性调度):均值 √ᾱ_T,对数方差 log1p(−ᾱ_T),对 N(0, 1)
+        abT = torch.tensor(4.0358297653756754e-05, dtype=torch.float64)
+        zero = torch.tensor(0.0, dtype=torch.float64)
+        kl = ddpm.gaussian_kl(abT.sqrt(), torch.log1p(-abT), zero, zero)
+        assert kl.item() == pytest.approx(2.0179555835908856e-05, rel=1e-9)
 
     def test_zero_for_equal_and_nonnegative(self, gen):
-        m, v = torch.randn(100, generator=gen), torch.rand(100, generator=gen) + 0.1
-        assert torch.allclose(ddpm.gaussian_kl(m, v, m, v), torch.zeros(100), atol=1e-6)
-        m2, v2 = torch.randn(100, generator=gen), torch.rand(100, generator=gen) + 0.1
-        assert bool((ddpm.gaussian_kl(m, v, m2, v2) >= -1e-6).all())
+        m, lv = torch.randn(100, generator=gen), torch.randn(100, generator=gen)
+        assert torch.allclose(ddpm.gaussian_kl(m, lv, m, lv), torch.zeros(100), atol=1e-6)
+        m2, lv2 = torch.randn(100, generator=gen), torch.randn(100, generator=gen)
+        assert bool((ddpm.gaussian_kl(m, lv, m2, lv2) >= -1e-6).all())
 
     def test_broadcasting(self):
-        kl = ddpm.gaussian_kl(torch.zeros(4, 3), torch.ones(4, 1), torch.zeros(1, 3), torch.tensor(1.0))
+        kl = ddpm.gaussian_kl(torch.zeros(4, 3), torch.zeros(4, 1), torch.zeros(1, 3), torch.tensor(0.0))
         assert kl.shape == (4, 3)
+        assert torch.allclose(kl, torch.zeros(4, 3))
 
 
 @pytest.mark.exercise("param-convert")
@@ -273,70 +286,101 @@ class TestAncestralSampler:
                                     clip_x0=1.0, generator=torch.Generator().manual_seed(0))
         assert torch.allclose(out, torch.ones(10, 2), atol=1e-5)
 
+    def test_record_every(self):
+        model = _gaussian_models(self.BETAS, 1.5, 0.5)["eps"]
+        x, traj = ddpm.ancestral_sample(model, (500, 2), self.BETAS, generator=torch.Generator().manual_seed(5),
+                                        record_every=25)
+        assert sorted(traj) == [0, 25, 50, 75, 100]
+        assert all(v.shape == (500, 2) for v in traj.values())
+        assert torch.equal(traj[0], x)
+        # 同一个种子、不记录时得到同样的样本
+        y = ddpm.ancestral_sample(model, (500, 2), self.BETAS, generator=torch.Generator().manual_seed(5))
+        assert torch.equal(x, y)
+        assert abs(traj[100].std().item() - 1.0) < 0.1  # x_T ~ N(0, I)
+        # T 不是 k 的倍数时 t = T 也要记录
+        _, traj = ddpm.ancestral_sample(model, (5, 2), self.BETAS, generator=torch.Generator().manual_seed(5),
+                                        record_every=30)
+        assert sorted(traj) == [0, 30, 60, 90, 100]
+
 
 @pytest.mark.exercise("discrete-decoder")
 class TestDiscreteDecoder:
     LEVELS = torch.arange(17, dtype=torch.float32) / 8 - 1  # digits_8x8 的 17 个灰度值
 
+    @staticmethod
+    def _log_var(std):
+        return torch.tensor(2 * math.log(std))
+
     def test_sums_to_one(self):
         for mean, std in [(0.13, 0.2), (-0.9, 0.05), (0.0, 1.5)]:
-            p = torch.exp(ddpm.discretized_gaussian_log_likelihood(self.LEVELS, torch.tensor(mean), torch.tensor(std), 17))
+            p = torch.exp(ddpm.discretized_gaussian_log_likelihood(
+                self.LEVELS, torch.tensor(mean), self._log_var(std), 17))
             assert p.sum().item() == pytest.approx(1.0, abs=1e-5)
+        levels = torch.arange(256, dtype=torch.float32) * 2 / 255 - 1  # 8 位图像的 256 个取值
+        p = torch.exp(ddpm.discretized_gaussian_log_likelihood(levels, torch.tensor(0.3), self._log_var(0.1)))
+        assert p.sum().item() == pytest.approx(1.0, abs=1e-5)
 
     def test_values(self):
         x = torch.tensor([-1.0, 0.0, 1.0])
-        ll = ddpm.discretized_gaussian_log_likelihood(x, torch.tensor(0.1), torch.tensor(0.3), 17)
+        ll = ddpm.discretized_gaussian_log_likelihood(x, torch.tensor(0.1), self._log_var(0.3), 17)
         assert ll.shape == (3,)
         for got, want in zip(ll.tolist(), [-8.210575103759766, -1.8563770055770874, -5.9438676834106445]):
             assert got == pytest.approx(want, rel=1e-4)
 
     def test_256_bins_and_broadcasting(self):
+        # μ 恰在内部格点上、s = 0.01:概率 erf((1/255)/(0.01 √2)) ≈ 0.305
         x = torch.zeros(2, 1, 4, 4)
-        ll = ddpm.discretized_gaussian_log_likelihood(x, torch.zeros(2, 1, 1, 1), torch.tensor(0.01), 256)
+        ll = ddpm.discretized_gaussian_log_likelihood(x, torch.zeros(2, 1, 1, 1), self._log_var(0.01), 256)
         assert ll.shape == (2, 1, 4, 4)
         assert torch.allclose(ll, torch.full_like(ll, -1.1872541904449463), atol=1e-4)
+        # 边界格点 x = 1、μ = 1:概率 Φ(δ/s) = Φ(0.392) ≈ 0.6526
+        ll = ddpm.discretized_gaussian_log_likelihood(torch.ones(3), torch.tensor(1.0), self._log_var(0.01), 256)
+        assert torch.allclose(ll, torch.full((3,), math.log(0.6525710)), atol=1e-4)
 
 
 @pytest.mark.exercise("nll-bound")
 class TestVLBTerms:
     BETAS = torch.linspace(1e-3, 0.2, 50, dtype=torch.float64)  # ᾱ_T = 0.004505985481139705
+    # 返回 (terms, prior):terms 形状 (B, T),第 1 列 L_0,第 t 列 L_{t−1};prior 形状 (B,);单位 nats/维。
 
     def test_perfect_x0_model_beta(self):
-        # 网络精确给出 x0,σ_t² = β_t:KL 项只剩方差失配 ½ (log(β_t/β̃_t) + β̃_t/β_t − 1)(乘以 2 维)。
+        # 网络精确给出 x0,σ_t² = β_t:KL 项只剩方差失配 ½ (log(β_t/β̃_t) + β̃_t/β_t − 1),每一维都一样。
         x0 = torch.randn(4, 2, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
-        terms = ddpm.vlb_terms(lambda x, t: x0, x0, self.BETAS, prediction="x0", variance="beta",
-                               generator=torch.Generator().manual_seed(1))
-        assert terms.shape == (4, 51)
-        for k, want in [(1, 0.9661975188708847), (10, 0.014679281725828108), (48, 9.535383553860299e-07),
-                        (49, 6.407374029127055e-07)]:
+        terms, prior = ddpm.vlb_terms(lambda x, t: x0, x0, self.BETAS, prediction="x0", variance="beta",
+                                      generator=torch.Generator().manual_seed(1))
+        assert terms.shape == (4, 50)
+        assert prior.shape == (4,)
+        for k, want in [(1, 0.48309875943544235), (10, 0.007339640862914054), (48, 4.767691776930150e-07),
+                        (49, 3.2036870145635275e-07)]:
             assert torch.allclose(terms[:, k], torch.full((4,), want, dtype=torch.float64), rtol=1e-6), k
         # L_0:连续高斯解码器,均值正好是 x0,方差 β_1:每维 ½ log(2π β_1)
-        assert torch.allclose(terms[:, 0], torch.full((4,), 2 * 0.5 * math.log(2 * math.pi * 1e-3), dtype=torch.float64))
-        # L_T:先验项
+        assert torch.allclose(terms[:, 0], torch.full((4,), 0.5 * math.log(2 * math.pi * 1e-3), dtype=torch.float64))
+        # L_T:先验项,对两维取平均
         abT = 0.004505985481139705
-        prior = 0.5 * (abT * x0**2 - abT - math.log(1 - abT)).sum(1)
-        assert torch.allclose(terms[:, 50], prior, rtol=1e-6)
+        want = 0.5 * (abT * x0**2 - abT - math.log(1 - abT)).mean(1)
+        assert torch.allclose(prior, want, rtol=1e-6)
 
     def test_perfect_x0_model_beta_tilde(self):
         x0 = torch.randn(3, 2, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
-        terms = ddpm.vlb_terms(lambda x, t: x0, x0, self.BETAS, prediction="x0", variance="beta_tilde",
-                               generator=torch.Generator().manual_seed(1))
-        assert torch.allclose(terms[:, 1:50], torch.zeros(3, 49, dtype=torch.float64), atol=1e-9)
+        terms, _ = ddpm.vlb_terms(lambda x, t: x0, x0, self.BETAS, prediction="x0", variance="beta_tilde",
+                                  generator=torch.Generator().manual_seed(1))
+        assert torch.allclose(terms[:, 1:], torch.zeros(3, 49, dtype=torch.float64), atol=1e-9)
 
     def test_discrete_decoder(self):
         levels = (torch.arange(17, dtype=torch.float32) / 8 - 1)[None]  # 一个 17 维的「图像」
-        terms = ddpm.vlb_terms(lambda x, t: levels, levels, self.BETAS, prediction="x0", num_bins=17,
-                               generator=torch.Generator().manual_seed(1))
-        # 15 个内部格点各 −log(Φ(δ/σ) − Φ(−δ/σ)),两端各 −log Φ(δ/σ),δ = 1/16,σ = √β_1
-        assert terms[0, 0].item() == pytest.approx(0.7882318127750769, rel=1e-4)
+        terms, _ = ddpm.vlb_terms(lambda x, t: levels, levels, self.BETAS, prediction="x0", num_bins=17,
+                                  generator=torch.Generator().manual_seed(1))
+        # 15 个内部格点各 −log(Φ(δ/σ) − Φ(−δ/σ)),两端各 −log Φ(δ/σ),δ = 1/16,σ = √β_1;对 17 维取平均
+        assert terms[0, 0].item() == pytest.approx(0.7882318127750769 / 17, rel=1e-4)
 
     def test_random_model_nonnegative_kl_and_reproducible(self):
         torch.manual_seed(0)
         net = nn.Linear(2, 2)
         model = lambda x, t: net(x)  # noqa: E731
         x0 = torch.randn(5, 2)
-        a = ddpm.vlb_terms(model, x0, self.BETAS, generator=torch.Generator().manual_seed(2))
-        b = ddpm.vlb_terms(model, x0, self.BETAS, generator=torch.Generator().manual_seed(2))
-        assert torch.equal(a, b)
+        a, pa = ddpm.vlb_terms(model, x0, self.BETAS, generator=torch.Generator().manual_seed(2))
+        b, pb = ddpm.vlb_terms(model, x0, self.BETAS, generator=torch.Generator().manual_seed(2))
+        assert torch.equal(a, b) and torch.equal(pa, pb)
         assert bool((a[:, 1:] >= -1e-6).all())
-        assert a.dtype == torch.float32
+        assert bool((pa >= 0).all())
+        assert a.dtype == torch.float32 and pa.dtype == torch.float32

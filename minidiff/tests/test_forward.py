@@ -64,10 +64,10 @@ class TestQStep:
 @pytest.mark.exercise("prior-kl")
 class TestPriorKL:
     def test_closed_form(self):
-        abar = torch.tensor([0.9, 0.5], dtype=torch.float64)  # 只用 ᾱ_T = 0.5
         x0 = torch.stack([torch.ones(3), torch.zeros(3)])
-        kl = forward.prior_kl(x0, abar)
+        kl = forward.prior_kl(x0, 0.5)  # ᾱ_T 是一个标量
         assert kl.shape == (2,)
+        assert kl.dtype == torch.float32
         # x0 = 1:每维 ½ (0.5 + 0.5 − 1 − log 0.5) = ½ log 2;x0 = 0:每维 ½ (0.5 − 1 − log 0.5)
         assert kl[0].item() == pytest.approx(3 * 0.5 * math.log(2), rel=1e-6)
         assert kl[1].item() == pytest.approx(3 * 0.5 * (-0.5 + math.log(2)), rel=1e-6)
@@ -75,9 +75,16 @@ class TestPriorKL:
     def test_images_and_linear_schedule(self):
         abar = torch.cumprod(1 - torch.linspace(1e-4, 0.02, 1000, dtype=torch.float64), dim=0)
         x0 = torch.ones(4, 1, 8, 8, dtype=torch.float64)
-        kl = forward.prior_kl(x0, abar)
+        kl = forward.prior_kl(x0, abar[-1])  # 零维张量也可以
         assert kl.shape == (4,)
         assert kl.dtype == torch.float64
         # 64 维,每维 ½ (ᾱ_T − ᾱ_T − log(1 − ᾱ_T)) ≈ ᾱ_T / 2
         assert kl[0].item() == pytest.approx(32 * 4.035911207181579e-05, rel=1e-6)
         assert bool((kl >= 0).all())
+
+    def test_tiny_alpha_bar_float32_uses_log1p(self):
+        # 余弦调度的 ᾱ_T ≈ 2.43e−9:float32 里 1 − ᾱ_T == 1,先相减再取 log 会得到负的 KL(−9.1e−10)。
+        # 用 torch.log1p 得到 ½ ᾱ_T x² = 3.04e−10。
+        kl = forward.prior_kl(torch.tensor([[0.5]]), 2.4287669070348567e-09)
+        assert kl.dtype == torch.float32
+        assert kl.item() == pytest.approx(0.5 * 2.4287669070348567e-09 * 0.25, rel=1e-3)

@@ -14,28 +14,32 @@ class TestTimeEmbedding:
         e = emb(t)
         assert e.shape == (3, 8)
         assert e.dtype == torch.float32
-        # t = 0:四个余弦为 1,四个正弦为 0
-        assert torch.allclose(e[0], torch.tensor([1.0, 1, 1, 1, 0, 0, 0, 0]))
-        # 第一个频率是 1:emb[:, 0] = cos t,emb[:, h] = sin t
-        assert e[1, 0].item() == pytest.approx(math.cos(1.0), abs=1e-6)
-        assert e[1, 4].item() == pytest.approx(math.sin(1.0), abs=1e-6)
-        # 最后一个频率 10000^(−3/4) = 0.001
-        assert e[2, 3].item() == pytest.approx(math.cos(0.5), abs=1e-5)
-        assert e[2, 7].item() == pytest.approx(math.sin(0.5), abs=1e-5)
+        # t = 0:四个正弦为 0,四个余弦为 1
+        assert torch.allclose(e[0], torch.tensor([0.0, 0, 0, 0, 1, 1, 1, 1]))
+        # 第一个频率是 1:emb[:, 0] = sin t,emb[:, h] = cos t
+        assert e[1, 0].item() == pytest.approx(math.sin(1.0), abs=1e-6)
+        assert e[1, 4].item() == pytest.approx(math.cos(1.0), abs=1e-6)
+        # h = 4,频率 10000^(−k/3):k = 1 时 10000^(−1/3) = 0.0464159
+        assert e[2, 1].item() == pytest.approx(math.sin(500 * 10000 ** (-1 / 3)), abs=1e-4)
+        # 最后一个频率 10000^(−3/3) = 1e−4
+        assert e[2, 3].item() == pytest.approx(math.sin(0.05), abs=1e-5)
+        assert e[2, 7].item() == pytest.approx(math.cos(0.05), abs=1e-5)
 
     def test_max_period(self):
         e = SinusoidalTimeEmbedding(4, max_period=100.0)(torch.tensor([10.0]))
-        # 频率 1 与 100^(−1/2) = 0.1
-        want = torch.tensor([math.cos(10), math.cos(1), math.sin(10), math.sin(1)])
+        # h = 2:频率 1 与 100^(−1) = 0.01
+        want = torch.tensor([math.sin(10), math.sin(0.1), math.cos(10), math.cos(0.1)])
         assert torch.allclose(e[0], want, atol=1e-5)
 
     def test_unit_norm_per_pair(self):
         e = SinusoidalTimeEmbedding(64)(torch.arange(1, 1001))
         assert torch.allclose(e.pow(2).sum(1), torch.full((1000,), 32.0), atol=1e-3)
 
-    def test_odd_dim_rejected(self):
+    def test_bad_dim_rejected(self):
         with pytest.raises(ValueError):
             SinusoidalTimeEmbedding(7)
+        with pytest.raises(ValueError):
+            SinusoidalTimeEmbedding(2)
 
     def test_no_parameters(self):
         assert sum(p.numel() for p in SinusoidalTimeEmbedding(16).parameters()) == 0

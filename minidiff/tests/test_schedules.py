@@ -104,6 +104,12 @@ class TestLogSNR:
         assert lam.shape == (3, 4)
         assert torch.allclose(lam, torch.full((3, 4), -1.0986122886681098, dtype=torch.float64))
 
+    def test_endpoints(self):
+        # ᾱ = 0(零终端信噪比调度的最后一步)给出 −∞,ᾱ = 1 给出 +∞
+        lam = schedules.log_snr(torch.tensor([0.0, 1.0], dtype=torch.float64))
+        assert lam[0].item() == float("-inf")
+        assert lam[1].item() == float("inf")
+
     def test_tiny_alpha_bar(self):
         # ᾱ 很小时 λ ≈ log ᾱ
         lam = schedules.log_snr(torch.tensor([1e-12], dtype=torch.float64))
