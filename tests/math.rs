@@ -56,7 +56,8 @@ fn built() -> &'static Path {
         for bad in ["unclosed HTML tag", "html parse error"] {
             assert!(!stderr.contains(bad), "mdbook warned: {stderr}");
         }
-        out
+        // Two renderers (html, search-zh): the HTML is in <dest>/html.
+        out.join("html")
     })
 }
 
