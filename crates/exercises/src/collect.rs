@@ -1,13 +1,11 @@
 //! Pass 1: find, validate and number every exercise in reading order.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use mdbook_preprocessor::PreprocessorContext;
 use mdbook_preprocessor::book::Book;
-use preprocessor_kit::chapters::{chapter_label, display_path, for_each_page};
-use preprocessor_kit::directive::{self, Block};
-use preprocessor_kit::scan::Scan;
+use preprocessor_kit::directive::Block;
+use preprocessor_kit::pages::{Numbered, ParsedPage, parse_pages};
 use preprocessor_kit::{Diagnostic, Diagnostics, SourceFile};
 
 /// Exercise kinds and how the book names them.
@@ -52,107 +50,81 @@ impl Exercise {
     }
 }
 
-/// A page as parsed in pass 1, kept for pass 2 so each page is scanned once.
-#[derive(Debug)]
-pub struct Parsed {
-    pub scan: Scan,
-    pub blocks: Vec<Block>,
-    /// Structural problems (unclosed, stray, malformed, unknown directives).
-    pub structure: Diagnostics,
-}
-
 /// Every valid exercise, in reading order, plus the chapter titles for the index.
 #[derive(Debug, Default)]
 pub struct Registry {
-    pub exercises: Vec<Exercise>,
-    pub by_id: HashMap<String, usize>,
+    pub exercises: Numbered<Exercise>,
     /// Chapter label → the chapter's title (its index page's name), in reading order.
     pub chapters: Vec<(String, String)>,
 }
 
 impl Registry {
     pub fn get(&self, id: &str) -> Option<&Exercise> {
-        self.by_id.get(id).map(|&i| &self.exercises[i])
+        self.exercises.get(id)
     }
 }
 
-/// Read every page in reading order. Returns the registry, each page's parse (same order as
-/// [`for_each_page`]) and the problems found.
-pub fn collect(ctx: &PreprocessorContext, book: &Book) -> (Registry, Vec<Parsed>, Diagnostics) {
-    let mut parsed = Vec::new();
-    let mut reg = Registry::default();
+/// Read every page in reading order: the registry, each page's parse and the problems found.
+pub fn collect(ctx: &PreprocessorContext, book: &Book) -> (Registry, Vec<ParsedPage>, Diagnostics) {
+    let (pages, chapters) = parse_pages(ctx, book);
+    let mut reg = Registry {
+        exercises: Numbered::default(),
+        chapters,
+    };
     let mut diags = Diagnostics::new();
-    let mut per_chapter: HashMap<String, usize> = HashMap::new();
-    for_each_page(book, |ch| {
-        let Some(path) = ch.path.clone() else {
-            return;
-        };
-        let label = chapter_label(&path);
-        if let Some(l) = &label
-            && ch.parent_names.is_empty()
-            && !reg.chapters.iter().any(|(c, _)| c == l)
-        {
-            reg.chapters.push((l.clone(), ch.name.clone()));
-        }
-        let src = SourceFile::new(display_path(ctx, ch), &ch.content);
-        let scan = Scan::new(&ch.content);
-        let (blocks, structure) = directive::parse(&src, &scan);
-        for b in &blocks {
+    for page in &pages {
+        let src = &page.source();
+        for b in &page.blocks {
             visit(b, None, &mut |b, parent| match b.name.as_str() {
                 "exercise" => {
                     if let Some(p) = parent {
                         diags.push(Diagnostic::at(
-                            &src,
+                            src,
                             b.open_line.start,
                             format!("'::: exercise' cannot be nested inside '::: {p}'"),
                         ));
                         return;
                     }
-                    let Some(label) = &label else {
+                    let Some(label) = &page.chapter else {
                         diags.push(Diagnostic::at(
-                            &src,
+                            src,
                             b.open_line.start,
                             "exercises belong in a chapter folder (chNN/ or appendix-x/)",
                         ));
                         return;
                     };
-                    if let Some(mut ex) = validate(b, &src, &mut diags) {
-                        let n = per_chapter.entry(label.clone()).or_insert(0);
-                        *n += 1;
-                        ex.chapter = label.clone();
-                        ex.number = *n;
-                        ex.page = path.clone();
-                        ex.page_title = ch.name.clone();
-                        if let Some(first) = reg.get(&ex.id) {
+                    if let Some(ex) = validate(b, src, &mut diags) {
+                        let location = ex.location.clone();
+                        let id = ex.id.clone();
+                        let added = reg.exercises.add(&id, label, location, |number| Exercise {
+                            chapter: label.clone(),
+                            number,
+                            page: page.path.clone(),
+                            page_title: page.name.clone(),
+                            ..ex
+                        });
+                        if let Err(first) = added {
                             diags.push(
                                 Diagnostic::at(
-                                    &src,
+                                    src,
                                     b.open_line.start,
-                                    format!("duplicate exercise id '#{}'", ex.id),
+                                    format!("duplicate exercise id '#{id}'"),
                                 )
-                                .note(format!("first used at {}", first.location)),
+                                .note(format!("first used at {first}")),
                             );
-                        } else {
-                            reg.by_id.insert(ex.id.clone(), reg.exercises.len());
-                            reg.exercises.push(ex);
                         }
                     }
                 }
                 "hint" | "answer" if parent != Some("exercise") => diags.push(Diagnostic::at(
-                    &src,
+                    src,
                     b.open_line.start,
                     format!("'::: {}' outside an exercise", b.name),
                 )),
                 _ => {}
             });
         }
-        parsed.push(Parsed {
-            scan,
-            blocks,
-            structure,
-        });
-    });
-    (reg, parsed, diags)
+    }
+    (reg, pages, diags)
 }
 
 fn visit<'b>(b: &'b Block, parent: Option<&'b str>, f: &mut dyn FnMut(&'b Block, Option<&'b str>)) {

@@ -17,11 +17,11 @@ pub fn fill(book: &mut Book, reg: &Registry) {
             return;
         };
         let mut md = String::new();
-        let count = |k: &str| reg.exercises.iter().filter(|e| e.kind == k).count();
+        let count = |k: &str| reg.exercises.items.iter().filter(|e| e.kind == k).count();
         let _ = writeln!(
             md,
             "全书共有 {} 道练习:{}。点击编号跳到题目;答案在题目下方,默认折叠。\n",
-            reg.exercises.len(),
+            reg.exercises.items.len(),
             KINDS
                 .iter()
                 .map(|(k, z)| format!("{z} {} 道", count(k)))
@@ -31,6 +31,7 @@ pub fn fill(book: &mut Book, reg: &Registry) {
         for (label, title) in &reg.chapters {
             let rows: Vec<_> = reg
                 .exercises
+                .items
                 .iter()
                 .filter(|e| &e.chapter == label)
                 .collect();

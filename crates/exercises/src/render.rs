@@ -5,51 +5,37 @@
 //! exercise body, the answer) renders as Markdown without an extra blank line, and every page keeps
 //! its line numbers.
 
-use anyhow::{Context, Result};
-use mdbook_preprocessor::PreprocessorContext;
+use anyhow::Result;
 use mdbook_preprocessor::book::Book;
-use preprocessor_kit::chapters::{display_path, for_each_page_mut};
+use preprocessor_kit::Diagnostics;
 use preprocessor_kit::directive::Block;
 use preprocessor_kit::html::{escape_attr, escape_text};
 use preprocessor_kit::links::{Target, resolve_cross_refs};
+use preprocessor_kit::pages::{ParsedPage, splice_pages};
 use preprocessor_kit::scan::Scan;
 use preprocessor_kit::splice::Splicer;
-use preprocessor_kit::{Diagnostics, SourceFile};
 
-use crate::collect::{Exercise, Parsed, Registry};
+use crate::collect::{Exercise, Registry};
 
 /// Marks our raw-HTML lines (and makes each one a self-terminating HTML block).
 const MARK: &str = "<!--ex-->";
 
-pub fn render(
-    ctx: &PreprocessorContext,
-    book: &mut Book,
-    reg: &Registry,
-    parsed: Vec<Parsed>,
-) -> Result<Diagnostics> {
-    let mut diags = Diagnostics::new();
-    let mut parsed = parsed.into_iter();
-    let mut failure: Option<anyhow::Error> = None;
-    for_each_page_mut(book, |ch| {
-        let Some(page) = parsed.next() else { return };
-        let Some(path) = ch.path.clone() else { return };
-        diags.extend(page.structure);
-        let display = display_path(ctx, ch);
-        let src = SourceFile::new(display.clone(), &ch.content);
-        let mut splicer = Splicer::new();
+pub fn render(book: &mut Book, reg: &Registry, pages: &[ParsedPage]) -> Result<Diagnostics> {
+    splice_pages(book, pages, |page, src, splicer, diags| {
+        diags.extend(page.structure.clone());
         let mut directive_lines = Vec::new();
         for b in page.blocks.iter().filter(|b| b.name == "exercise") {
             directive_lines.push(b.open_line.clone());
             if let Some(ex) = b.attrs.id.as_deref().and_then(|id| reg.get(id))
-                && ex.page == path
+                && ex.page == page.path
             {
-                splice_exercise(b, ex, &mut splicer);
+                splice_exercise(b, ex, splicer);
             }
         }
         resolve_cross_refs(
-            &src,
+            src,
             &page.scan,
-            &path,
+            &page.path,
             "ex-",
             "exercise",
             &directive_lines,
@@ -59,21 +45,10 @@ pub fn render(
                     label: e.label(),
                 })
             },
-            &mut splicer,
-            &mut diags,
+            splicer,
+            diags,
         );
-        if splicer.is_empty() {
-            return;
-        }
-        match splicer.apply(&ch.content).with_context(|| display.clone()) {
-            Ok(new) => ch.content = new,
-            Err(e) => failure = Some(e),
-        }
-    });
-    match failure {
-        Some(e) => Err(e),
-        None => Ok(diags),
-    }
+    })
 }
 
 fn splice_exercise(b: &Block, ex: &Exercise, s: &mut Splicer) {

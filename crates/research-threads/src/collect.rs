@@ -1,14 +1,13 @@
 //! Pass 1: find, validate and number every research thread in reading order.
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
 
 use mdbook_preprocessor::PreprocessorContext;
 use mdbook_preprocessor::book::Book;
 use preprocessor_kit::attrs::is_ident;
-use preprocessor_kit::chapters::{chapter_label, display_path, for_each_page};
-use preprocessor_kit::directive::{self, Block};
+use preprocessor_kit::directive::Block;
+use preprocessor_kit::pages::{Numbered, ParsedPage, parse_pages};
 use preprocessor_kit::scan::Scan;
 use preprocessor_kit::{Diagnostic, Diagnostics, SourceFile};
 
@@ -35,50 +34,34 @@ impl Thread {
     }
 }
 
-#[derive(Debug)]
-pub struct Parsed {
-    pub scan: Scan,
-    pub blocks: Vec<Block>,
-    pub structure: Diagnostics,
-}
-
 #[derive(Debug, Default)]
 pub struct Registry {
-    pub threads: Vec<Thread>,
-    pub by_id: HashMap<String, usize>,
+    pub threads: Numbered<Thread>,
+    /// Chapter label → the chapter's title, in reading order.
     pub chapters: Vec<(String, String)>,
 }
 
 impl Registry {
     pub fn get(&self, id: &str) -> Option<&Thread> {
-        self.by_id.get(id).map(|&i| &self.threads[i])
+        self.threads.get(id)
     }
 }
 
-pub fn collect(ctx: &PreprocessorContext, book: &Book) -> (Registry, Vec<Parsed>, Diagnostics) {
-    let mut parsed = Vec::new();
-    let mut reg = Registry::default();
+/// Read every page in reading order: the registry, each page's parse and the problems found.
+pub fn collect(ctx: &PreprocessorContext, book: &Book) -> (Registry, Vec<ParsedPage>, Diagnostics) {
+    let (pages, chapters) = parse_pages(ctx, book);
+    let mut reg = Registry {
+        threads: Numbered::default(),
+        chapters,
+    };
     let mut diags = Diagnostics::new();
-    let mut per_chapter: HashMap<String, usize> = HashMap::new();
-    for_each_page(book, |ch| {
-        let Some(path) = ch.path.clone() else {
-            return;
-        };
-        let label = chapter_label(&path);
-        if let Some(l) = &label
-            && ch.parent_names.is_empty()
-            && !reg.chapters.iter().any(|(c, _)| c == l)
-        {
-            reg.chapters.push((l.clone(), ch.name.clone()));
-        }
-        let src = SourceFile::new(display_path(ctx, ch), &ch.content);
-        let scan = Scan::new(&ch.content);
-        let (blocks, structure) = directive::parse(&src, &scan);
-        for b in &blocks {
+    for page in &pages {
+        let src = &page.source();
+        for b in &page.blocks {
             for nested in b.descendants() {
                 if nested.name == "research" {
                     diags.push(Diagnostic::at(
-                        &src,
+                        src,
                         nested.open_line.start,
                         format!("'::: research' cannot be nested inside '::: {}'", b.name),
                     ));
@@ -87,42 +70,38 @@ pub fn collect(ctx: &PreprocessorContext, book: &Book) -> (Registry, Vec<Parsed>
             if b.name != "research" {
                 continue;
             }
-            let Some(label) = &label else {
+            let Some(label) = &page.chapter else {
                 diags.push(Diagnostic::at(
-                    &src,
+                    src,
                     b.open_line.start,
                     "research threads belong in a chapter folder (chNN/ or appendix-x/)",
                 ));
                 continue;
             };
-            if let Some(mut t) = validate(b, &src, &scan, &mut diags) {
-                let n = per_chapter.entry(label.clone()).or_insert(0);
-                *n += 1;
-                t.chapter = label.clone();
-                t.number = *n;
-                t.page = path.clone();
-                if let Some(first) = reg.get(&t.id) {
+            if let Some(t) = validate(b, src, &page.scan, &mut diags) {
+                let id = t.id.clone();
+                let added = reg
+                    .threads
+                    .add(&id, label, t.location.clone(), |number| Thread {
+                        chapter: label.clone(),
+                        number,
+                        page: page.path.clone(),
+                        ..t
+                    });
+                if let Err(first) = added {
                     diags.push(
                         Diagnostic::at(
-                            &src,
+                            src,
                             b.open_line.start,
-                            format!("duplicate research thread id '#{}'", t.id),
+                            format!("duplicate research thread id '#{id}'"),
                         )
-                        .note(format!("first used at {}", first.location)),
+                        .note(format!("first used at {first}")),
                     );
-                } else {
-                    reg.by_id.insert(t.id.clone(), reg.threads.len());
-                    reg.threads.push(t);
                 }
             }
         }
-        parsed.push(Parsed {
-            scan,
-            blocks,
-            structure,
-        });
-    });
-    (reg, parsed, diags)
+    }
+    (reg, pages, diags)
 }
 
 /// Where each part's label (`**问题**`) starts in the body, in order of appearance.

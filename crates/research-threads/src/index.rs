@@ -22,6 +22,7 @@ pub fn fill(book: &mut Book, reg: &Registry) {
         };
         let mut tags: Vec<&str> = reg
             .threads
+            .items
             .iter()
             .flat_map(|t| t.tags.iter().map(String::as_str))
             .collect();
@@ -31,7 +32,7 @@ pub fn fill(book: &mut Book, reg: &Registry) {
         let _ = writeln!(
             md,
             "全书共有 {} 条研究线索,涉及 {} 个标签。每条线索给出开放问题、它为什么重要、起点文献和一个可以在玩具数据上先做的实验。\n",
-            reg.threads.len(),
+            reg.threads.items.len(),
             tags.len()
         );
         let _ = writeln!(
@@ -40,7 +41,12 @@ pub fn fill(book: &mut Book, reg: &Registry) {
             escape_attr(&tags.join(","))
         );
         for (label, title) in &reg.chapters {
-            let threads: Vec<_> = reg.threads.iter().filter(|t| &t.chapter == label).collect();
+            let threads: Vec<_> = reg
+                .threads
+                .items
+                .iter()
+                .filter(|t| &t.chapter == label)
+                .collect();
             if threads.is_empty() {
                 continue;
             }

@@ -23,7 +23,7 @@ impl BookPreprocessor for ResearchThreads {
 
     fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
         let (registry, parsed, mut diags) = collect::collect(ctx, &book);
-        diags.extend(render::render(ctx, &mut book, &registry, parsed)?);
+        diags.extend(render::render(&mut book, &registry, &parsed)?);
         diags.into_result()?;
         index::fill(&mut book, &registry);
         Ok(book)

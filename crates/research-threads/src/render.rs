@@ -2,43 +2,28 @@
 //! Like the exercise cards, each directive line becomes one comment-started raw-HTML line, so the
 //! Markdown inside renders as Markdown and line numbers stay the author's.
 
-use anyhow::{Context, Result};
-use mdbook_preprocessor::PreprocessorContext;
+use anyhow::Result;
 use mdbook_preprocessor::book::Book;
-use preprocessor_kit::chapters::{display_path, for_each_page_mut};
+use preprocessor_kit::Diagnostics;
 use preprocessor_kit::html::{escape_attr, escape_text};
 use preprocessor_kit::links::{Target, resolve_cross_refs};
+use preprocessor_kit::pages::{ParsedPage, splice_pages};
 use preprocessor_kit::scan::Scan;
-use preprocessor_kit::splice::Splicer;
-use preprocessor_kit::{Diagnostics, SourceFile};
 
-use crate::collect::{Parsed, Registry, Thread};
+use crate::collect::{Registry, Thread};
 
 const MARK: &str = "<!--rt-->";
 
-pub fn render(
-    ctx: &PreprocessorContext,
-    book: &mut Book,
-    reg: &Registry,
-    parsed: Vec<Parsed>,
-) -> Result<Diagnostics> {
-    let mut diags = Diagnostics::new();
-    let mut parsed = parsed.into_iter();
-    let mut failure: Option<anyhow::Error> = None;
-    for_each_page_mut(book, |ch| {
-        let Some(page) = parsed.next() else { return };
-        let Some(path) = ch.path.clone() else { return };
-        diags.extend(page.structure);
-        let display = display_path(ctx, ch);
-        let src = SourceFile::new(display.clone(), &ch.content);
-        let mut splicer = Splicer::new();
+pub fn render(book: &mut Book, reg: &Registry, pages: &[ParsedPage]) -> Result<Diagnostics> {
+    splice_pages(book, pages, |page, src, splicer, diags| {
+        diags.extend(page.structure.clone());
         let mut directive_lines = Vec::new();
         for b in page.blocks.iter().filter(|b| b.name == "research") {
             directive_lines.push(b.open_line.clone());
             let Some(t) = b.attrs.id.as_deref().and_then(|id| reg.get(id)) else {
                 continue;
             };
-            if t.page != path {
+            if t.page != page.path {
                 continue;
             }
             splicer.replace(
@@ -51,9 +36,9 @@ pub fn render(
             );
         }
         resolve_cross_refs(
-            &src,
+            src,
             &page.scan,
-            &path,
+            &page.path,
             "rt-",
             "research thread",
             &directive_lines,
@@ -63,21 +48,10 @@ pub fn render(
                     label: t.label(),
                 })
             },
-            &mut splicer,
-            &mut diags,
+            splicer,
+            diags,
         );
-        if splicer.is_empty() {
-            return;
-        }
-        match splicer.apply(&ch.content).with_context(|| display.clone()) {
-            Ok(new) => ch.content = new,
-            Err(e) => failure = Some(e),
-        }
-    });
-    match failure {
-        Some(e) => Err(e),
-        None => Ok(diags),
-    }
+    })
 }
 
 fn card_open(t: &Thread) -> String {
