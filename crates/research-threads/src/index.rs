@@ -9,6 +9,7 @@ use mdbook_preprocessor::book::Book;
 use preprocessor_kit::chapters::{find_marker, for_each_page_mut, relative_link};
 use preprocessor_kit::html::escape_attr;
 use preprocessor_kit::links::rebase_relative_links;
+use preprocessor_kit::scan::Scan;
 
 use crate::INDEX_MARKER;
 use crate::collect::Registry;
@@ -60,10 +61,38 @@ pub fn fill(book: &mut Book, reg: &Registry) {
                 );
                 let _ = writeln!(md, "**[{}]({href})** {}", t.label(), title_html(&t.title));
                 let _ = writeln!(md, "<!--rt-->");
-                let _ = writeln!(md, "{}", rebase_relative_links(&t.question, &t.page, &path));
+                let question = label_thread_refs(&t.question, &t.page, reg);
+                let _ = writeln!(md, "{}", rebase_relative_links(&question, &t.page, &path));
                 let _ = writeln!(md, "<!--rt-->{}</div>\n", tag_line(&t.tags));
             }
         }
         ch.content.replace_range(at, &md);
     });
+}
+
+/// The question is copied from the source, where `[](#rt-id)` has not been given its label yet
+/// (this preprocessor labels those links on the chapter pages in the same run): label them here,
+/// pointing at the page that holds the target.
+fn label_thread_refs(text: &str, page: &std::path::Path, reg: &Registry) -> String {
+    let scan = Scan::new(text);
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    for link in &scan.links {
+        let Some((id, t)) = link
+            .dest
+            .strip_prefix('#')
+            .and_then(|id| reg.get(id).map(|t| (id, t)))
+        else {
+            continue;
+        };
+        if !text[link.text.clone()].trim().is_empty() {
+            continue;
+        }
+        out.push_str(&text[pos..link.range.start]);
+        let href = relative_link(page, &t.page, "md", Some(id));
+        out.push_str(&format!("[{}]({href})", t.label()));
+        pos = link.range.end;
+    }
+    out.push_str(&text[pos..]);
+    out
 }

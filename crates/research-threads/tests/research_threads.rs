@@ -86,6 +86,17 @@ fn index_lists_threads_with_question_and_tags() {
 }
 
 #[test]
+fn index_labels_thread_references_in_questions() {
+    let two = "::: research {#rt-b tags=x} 第二条\n**问题** 接着 [](#rt-snr) 问。\n\n**为什么重要** w\n\n**起点文献** [@k]\n\n**第一个实验** e\n:::\n";
+    let out = run(book(&[("ch01/1-1.md", GOOD), ("ch01/1-2.md", two)])).unwrap();
+    let idx = page(&out, "research-threads.md");
+    assert!(
+        idx.contains("接着 [研究线索 1.1](ch01/1-1.md#rt-snr) 问。"),
+        "{idx}"
+    );
+}
+
+#[test]
 fn bad_threads_report_file_line() {
     let cases: &[(&str, &str)] = &[
         (
