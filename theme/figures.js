@@ -188,7 +188,9 @@
       svgEl("text", { x: -4, y: y + 4, "text-anchor": "end" }, curve).textContent = String(v);
     });
     [0, T / 2, T].forEach(function (v) {
-      svgEl("text", { x: (W * v) / T, y: H + 14, "text-anchor": "middle" }, curve).textContent = String(v);
+      // The last tick sits on the plot's right edge: anchor it at its end so it is not clipped.
+      var anchor = v === T ? "end" : "middle";
+      svgEl("text", { x: (W * v) / T, y: H + 14, "text-anchor": anchor }, curve).textContent = String(v);
     });
     var label = svgEl("text", { x: W - 8, y: 12, "text-anchor": "end" }, curve);
     label.textContent = "ᾱ";
