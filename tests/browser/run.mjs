@@ -70,6 +70,30 @@ function selectPages(dir, opts) {
 }
 
 /** Run `suiteList` against the server; each (suite, page) gets a fresh page in the suite's context. */
+/** Open page `p` and run the suite's checks on it; returns [check name, outcome] pairs to record. */
+async function checkPage(context, origin, suite, p) {
+    let opened;
+    try {
+        opened = await openPage(context, `${origin}/${p}`, origin);
+    } catch (e) {
+        return [['load', { ok: false, detail: e.message.split('\n')[0] }]];
+    }
+    const ctx = { ...opened, path: p, viewport: suite.viewport, theme: suite.theme, suite: suite.name };
+    const checks = typeof suite.checks === 'function' ? suite.checks(p) : suite.checks;
+    const out = [];
+    for (const check of checks) {
+        let outcome;
+        try {
+            outcome = await check.run(ctx);
+        } catch (e) {
+            outcome = { ok: false, detail: `threw: ${e.message.split('\n')[0]}` };
+        }
+        if (!check.step || !outcome.ok) { out.push([check.name, outcome]); }
+    }
+    await opened.page.close();
+    return out;
+}
+
 async function runSuites(browser, origin, suiteList, results, { jobs, quietLabel } = {}) {
     const timings = [];
     for (const suite of suiteList) {
@@ -78,25 +102,18 @@ async function runSuites(browser, origin, suiteList, results, { jobs, quietLabel
         const context = await newContext(browser, suite);
         await pool(suite.pages, jobs, async (p) => {
             const label = `[${suite.name}] ${p}${quietLabel || ''}`;
-            let opened;
-            try {
-                opened = await openPage(context, `${origin}/${p}`, origin);
-            } catch (e) {
-                results.record(label, 'load', { ok: false, detail: e.message.split('\n')[0] });
-                return;
-            }
-            const ctx = { ...opened, path: p, viewport: suite.viewport, theme: suite.theme, suite: suite.name };
-            const checks = typeof suite.checks === 'function' ? suite.checks(p) : suite.checks;
-            for (const check of checks) {
-                let outcome;
-                try {
-                    outcome = await check.run(ctx);
-                } catch (e) {
-                    outcome = { ok: false, detail: `threw: ${e.message.split('\n')[0]}` };
+            // On a loaded 2-core machine a click or a transition can miss its deadline. A page whose
+            // checks fail is checked once more in a fresh tab; only a failure on both runs counts,
+            // so real faults (which fail every time, as the self-test shows) still fail.
+            let outcomes = await checkPage(context, origin, suite, p);
+            if (outcomes.some(([, o]) => !o.ok && !o.skip)) {
+                const again = await checkPage(context, origin, suite, p);
+                if (!again.some(([, o]) => !o.ok && !o.skip)) {
+                    console.log(`retry ${label}: failed once (${outcomes.filter(([, o]) => !o.ok && !o.skip).map(([n]) => n).join(', ')}), passed on the second run`);
                 }
-                if (!check.step || !outcome.ok) { results.record(label, check.name, outcome); }
+                outcomes = again;
             }
-            await opened.page.close();
+            for (const [name, outcome] of outcomes) { results.record(label, name, outcome); }
         });
         await context.close();
         timings.push(`${suite.name} ${suite.pages.length} page(s) ${((Date.now() - t0) / 1000).toFixed(1)} s`);
