@@ -4,61 +4,25 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::OnceLock;
+
+use diffusion_book::{append, build_copy, line_count, real_book, repo_root};
 
 use mdbook_math::extract;
 use preprocessor_kit::scan::Scan;
 
-const PINNED_MDBOOK: &str = "0.5.4";
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn mdbook() -> Command {
-    Command::new(std::env::var("MDBOOK").unwrap_or_else(|_| "mdbook".into()))
-}
-
-fn check_mdbook_version() {
-    let out = mdbook()
-        .arg("--version")
-        .output()
-        .expect("mdbook not found: cargo install mdbook --version 0.5.4 --locked");
-    let v = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        v.trim() == format!("mdbook v{PINNED_MDBOOK}"),
-        "these tests need mdBook {PINNED_MDBOOK}, found '{}': cargo install mdbook --version {PINNED_MDBOOK} --locked",
-        v.trim()
-    );
-}
-
-fn run(cmd: &mut Command) -> Output {
-    cmd.output().expect("running mdbook")
-}
-
-/// The real book, built once for all tests in this file.
+/// The real book, built once per test binary by the shared harness (tests/support); its HTML.
 fn built() -> &'static Path {
-    static OUT: OnceLock<PathBuf> = OnceLock::new();
-    OUT.get_or_init(|| {
-        check_mdbook_version();
-        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("math-e2e-book");
-        let _ = fs::remove_dir_all(&out);
-        let o = run(mdbook()
-            .arg("build")
-            .arg(root())
-            .arg("--dest-dir")
-            .arg(&out));
-        let stderr = String::from_utf8_lossy(&o.stderr);
-        assert!(o.status.success(), "mdbook build failed:\n{stderr}");
+    static CHECKED: OnceLock<()> = OnceLock::new();
+    let book = real_book();
+    CHECKED.get_or_init(|| {
         // mdBook rebuilds the page as a tree and warns when inline HTML is malformed; rendered math
         // is most of the page's HTML, so any such warning is a bug here (or in another preprocessor).
         for bad in ["unclosed HTML tag", "html parse error"] {
-            assert!(!stderr.contains(bad), "mdbook warned: {stderr}");
+            assert!(!book.stderr.contains(bad), "mdbook warned: {}", book.stderr);
         }
-        // Two renderers (html, search-zh): the HTML is in <dest>/html.
-        out.join("html")
-    })
+    });
+    &book.out
 }
 
 fn files_with_ext(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
@@ -258,10 +222,10 @@ fn copying_a_formula_gives_its_tex() {
     // generated indexes, so neither order nor exact counts are required).
     let pages = html_pages();
     let mut sources = Vec::new();
-    files_with_ext(&root().join("book"), "md", &mut sources);
+    files_with_ext(&repo_root().join("book"), "md", &mut sources);
     let mut checked = 0;
     for src in sources {
-        let rel = src.strip_prefix(root().join("book")).unwrap_or(&src);
+        let rel = src.strip_prefix(repo_root().join("book")).unwrap_or(&src);
         let Some(html) = pages.get(&rel.with_extension("html")) else {
             continue;
         };
@@ -359,37 +323,20 @@ fn katex_css_is_linked_and_its_fonts_resolve() {
 
 #[test]
 fn a_broken_formula_fails_the_build_with_its_line() {
-    check_mdbook_version();
-    let book = Path::new(env!("CARGO_TARGET_TMPDIR")).join("math-e2e-broken");
-    let _ = fs::remove_dir_all(&book);
-    fs::create_dir_all(book.join("book/ch03")).expect("temp book");
-    let manifest = root().join("Cargo.toml");
-    fs::write(
-        book.join("book.toml"),
-        format!(
-            "[book]\ntitle = \"t\"\nsrc = \"book\"\n\n[preprocessor.math]\ncommand = \"cargo run --release --quiet --manifest-path '{}' -p mdbook-math --\"\nbefore = [\"links\"]\n",
-            manifest.display()
-        ),
-    )
-    .expect("book.toml");
-    fs::copy(root().join("book/macros.tex"), book.join("book/macros.tex")).expect("macros");
-    fs::write(
-        book.join("book/SUMMARY.md"),
-        "# S\n\n- [3.2](ch03/3-2.md)\n",
-    )
-    .expect("summary");
-    fs::write(
-        book.join("book/ch03/3-2.md"),
-        "# 3.2\n\n正确的 $\\bx_t$。\n\n错误的公式 $\\bxx_t + 1$。\n",
-    )
-    .expect("page");
-    let o = run(mdbook().arg("build").arg(&book));
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success(), "the build should fail:\n{stderr}");
-    assert!(
-        stderr
-            .contains("book/ch03/3-2.md:5:8: KaTeX parse error: Undefined control sequence: \\bxx"),
-        "{stderr}"
-    );
+    let mut line = 0;
+    let attempt = build_copy(|copy| {
+        line = line_count(copy, "book/ch03/3-2.md") + 5;
+        append(
+            copy,
+            "book/ch03/3-2.md",
+            "\n\n正确的 $\\bx_t$。\n\n错误的公式 $\\bxx_t + 1$。\n",
+        )
+    })
+    .expect("build attempt");
+    let stderr = attempt.stderr();
+    assert!(!attempt.is_ok(), "the build should fail:\n{stderr}");
+    let want =
+        format!("book/ch03/3-2.md:{line}:8: KaTeX parse error: Undefined control sequence: \\bxx");
+    assert!(stderr.contains(&want), "wanted '{want}' in:\n{stderr}");
     assert!(stderr.contains("$\\bxx_t + 1$"), "{stderr}");
 }
