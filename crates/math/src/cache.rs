@@ -1,11 +1,13 @@
-//! The on-disk render cache: (display flag, TeX) → KaTeX HTML, valid for one KaTeX version, one set
-//! of options and one macro file.
+//! The on-disk render cache: (display flag, TeX, the macros it reaches) → KaTeX HTML, valid for one
+//! KaTeX version and one set of options.
 //!
 //! The key is the content itself, stored in full, so a lookup can never return another formula's
-//! HTML. Everything else that changes the output (KaTeX version, our options, the macros) is in the
-//! file's header: when it differs, the whole file is stale and starts empty. One file, read once and
-//! rewritten atomically (temp file + rename) only when something new was rendered, keeps a warm
-//! build to one read of a few megabytes.
+//! HTML. Next to each formula the cache keeps the definitions of the macros the formula reaches
+//! ([`crate::macros::MacroIndex::dependencies`]): an entry is used only when they are unchanged, so
+//! editing or adding a macro re-renders just the formulas that use it. What changes every formula's
+//! output (KaTeX version, our options) is in the file's header: when it differs, the whole file is
+//! stale and starts empty. One file, read once and rewritten atomically (temp file + rename) only
+//! when something new was rendered, keeps a warm build to one read of a few megabytes.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -17,25 +19,31 @@ use anyhow::{Context, Result};
 const MAGIC: &[u8] = b"mdbook-math cache\n";
 
 /// Bump when anything in how we call KaTeX changes (options, post-processing stays out of the cache).
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 pub type Key = (bool, String);
+
+/// What a formula rendered to, and under which macro definitions.
+#[derive(Debug)]
+struct Entry {
+    deps: String,
+    html: String,
+}
 
 #[derive(Debug)]
 pub struct Cache {
     path: PathBuf,
     header: Vec<u8>,
-    entries: HashMap<Key, String>,
+    entries: HashMap<Key, Entry>,
     used: HashSet<Key>,
     dirty: bool,
 }
 
 impl Cache {
-    /// Open the cache at `path` for output produced under `fingerprint`. A missing, stale or
-    /// unreadable file gives an empty cache: the cache can make a build faster, never wrong.
-    pub fn open(path: &Path, katex_version: &str, fingerprint: &str) -> Cache {
-        let header =
-            format!("format={FORMAT}\nkatex={katex_version}\nmacros={fingerprint}").into_bytes();
+    /// Open the cache at `path` for output of `katex_version`. A missing, stale or unreadable file
+    /// gives an empty cache: the cache can make a build faster, never wrong.
+    pub fn open(path: &Path, katex_version: &str) -> Cache {
+        let header = format!("format={FORMAT}\nkatex={katex_version}").into_bytes();
         let entries = fs::read(path)
             .ok()
             .and_then(|bytes| decode(&bytes, &header))
@@ -49,15 +57,16 @@ impl Cache {
         }
     }
 
-    pub fn get(&mut self, key: &Key) -> Option<&str> {
-        let html = self.entries.get(key)?;
+    /// The HTML of `key` rendered under the macro definitions `deps`, if cached.
+    pub fn get(&mut self, key: &Key, deps: &str) -> Option<&str> {
+        let entry = self.entries.get(key).filter(|e| e.deps == deps)?;
         self.used.insert(key.clone());
-        Some(html)
+        Some(&entry.html)
     }
 
-    pub fn insert(&mut self, key: Key, html: String) {
+    pub fn insert(&mut self, key: Key, deps: String, html: String) {
         self.used.insert(key.clone());
-        self.entries.insert(key, html);
+        self.entries.insert(key, Entry { deps, html });
         self.dirty = true;
     }
 
@@ -86,7 +95,7 @@ impl Cache {
         let mut bytes = Vec::with_capacity(
             self.entries
                 .iter()
-                .map(|(k, v)| k.1.len() + v.len() + 9)
+                .map(|(k, e)| k.1.len() + e.deps.len() + e.html.len() + 25)
                 .sum::<usize>()
                 + 64,
         );
@@ -105,17 +114,18 @@ impl Cache {
     }
 }
 
-fn encode(out: &mut Vec<u8>, header: &[u8], entries: &HashMap<Key, String>) {
+fn encode(out: &mut Vec<u8>, header: &[u8], entries: &HashMap<Key, Entry>) {
     out.extend_from_slice(MAGIC);
     put(out, header);
     out.extend_from_slice(&(entries.len() as u64).to_le_bytes());
     // Sorted, so the same content always gives the same file.
     let mut sorted: Vec<_> = entries.iter().collect();
     sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    for ((display, tex), html) in sorted {
+    for ((display, tex), entry) in sorted {
         out.push(u8::from(*display));
         put(out, tex.as_bytes());
-        put(out, html.as_bytes());
+        put(out, entry.deps.as_bytes());
+        put(out, entry.html.as_bytes());
     }
 }
 
@@ -125,7 +135,7 @@ fn put(out: &mut Vec<u8>, bytes: &[u8]) {
 }
 
 /// Entries of a cache file written under `header`, or None when it is stale or damaged.
-fn decode(bytes: &[u8], header: &[u8]) -> Option<HashMap<Key, String>> {
+fn decode(bytes: &[u8], header: &[u8]) -> Option<HashMap<Key, Entry>> {
     let mut r = Reader(bytes.strip_prefix(MAGIC)?);
     if r.chunk()? != header {
         return None;
@@ -139,8 +149,9 @@ fn decode(bytes: &[u8], header: &[u8]) -> Option<HashMap<Key, String>> {
             _ => return None,
         };
         let tex = std::str::from_utf8(r.chunk()?).ok()?.to_string();
+        let deps = std::str::from_utf8(r.chunk()?).ok()?.to_string();
         let html = std::str::from_utf8(r.chunk()?).ok()?.to_string();
-        entries.insert((display, tex), html);
+        entries.insert((display, tex), Entry { deps, html });
     }
     r.0.is_empty().then_some(entries)
 }
@@ -179,54 +190,56 @@ mod tests {
     #[test]
     fn round_trip_and_staleness() {
         let path = tmp("a/cache.bin");
-        let mut c = Cache::open(&path, "0.16.4", "m1");
+        let mut c = Cache::open(&path, "0.16.4");
         assert!(c.is_empty());
-        c.insert((true, "x".into()), "<x>".into());
-        c.insert((false, "中".into()), "<y>".into());
+        c.insert((true, "x".into()), String::new(), "<x>".into());
+        c.insert((false, "中\\bx".into()), "\\bx\0".into(), "<y>".into());
         c.save().unwrap();
 
-        let mut c = Cache::open(&path, "0.16.4", "m1");
+        let mut c = Cache::open(&path, "0.16.4");
         assert_eq!(c.len(), 2);
-        assert_eq!(c.get(&(true, "x".into())), Some("<x>"));
-        assert_eq!(c.get(&(false, "x".into())), None);
+        assert_eq!(c.get(&(true, "x".into()), ""), Some("<x>"));
+        assert_eq!(c.get(&(false, "x".into()), ""), None);
+        assert_eq!(c.get(&(false, "中\\bx".into()), "\\bx\0"), Some("<y>"));
+        // The macro it uses changed: not this entry.
+        assert_eq!(c.get(&(false, "中\\bx".into()), "\\bx\0changed"), None);
 
-        assert!(Cache::open(&path, "0.16.4", "m2").is_empty());
-        assert!(Cache::open(&path, "0.16.5", "m1").is_empty());
+        assert!(Cache::open(&path, "0.16.5").is_empty());
         let _ = fs::remove_dir_all(path.parent().unwrap());
     }
 
     #[test]
     fn damaged_files_are_ignored() {
         let path = tmp("b/cache.bin");
-        let mut c = Cache::open(&path, "v", "m");
-        c.insert((true, "x".into()), "<x>".into());
+        let mut c = Cache::open(&path, "v");
+        c.insert((true, "x".into()), String::new(), "<x>".into());
         c.save().unwrap();
         let bytes = fs::read(&path).unwrap();
         for cut in [0, 5, bytes.len() / 2, bytes.len() - 1] {
             fs::write(&path, &bytes[..cut]).unwrap();
-            assert!(Cache::open(&path, "v", "m").is_empty());
+            assert!(Cache::open(&path, "v").is_empty());
         }
         let mut huge = bytes.clone();
-        let at = MAGIC.len() + 8 + b"format=1\nkatex=v\nmacros=m".len();
+        let at = MAGIC.len() + 8 + b"format=2\nkatex=v".len();
         huge[at..at + 8].copy_from_slice(&u64::MAX.to_le_bytes());
         fs::write(&path, &huge).unwrap();
-        assert!(Cache::open(&path, "v", "m").is_empty());
+        assert!(Cache::open(&path, "v").is_empty());
         let _ = fs::remove_dir_all(path.parent().unwrap());
     }
 
     #[test]
     fn unused_entries_are_dropped_once_they_dominate() {
         let path = tmp("c/cache.bin");
-        let mut c = Cache::open(&path, "v", "m");
+        let mut c = Cache::open(&path, "v");
         for i in 0..10 {
-            c.insert((false, i.to_string()), "h".into());
+            c.insert((false, i.to_string()), String::new(), "h".into());
         }
         c.save().unwrap();
-        let mut c = Cache::open(&path, "v", "m");
-        assert!(c.get(&(false, "1".into())).is_some());
-        c.insert((false, "new".into()), "h".into());
+        let mut c = Cache::open(&path, "v");
+        assert!(c.get(&(false, "1".into()), "").is_some());
+        c.insert((false, "new".into()), String::new(), "h".into());
         c.save().unwrap();
-        let c = Cache::open(&path, "v", "m");
+        let c = Cache::open(&path, "v");
         assert_eq!(c.len(), 2);
         let _ = fs::remove_dir_all(path.parent().unwrap());
     }

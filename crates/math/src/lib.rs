@@ -15,7 +15,8 @@ pub mod macros;
 pub mod markup;
 pub mod render;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -48,7 +49,6 @@ impl BookPreprocessor for MathPreprocessor {
         let mut cache = Cache::open(
             &ctx.root.join(&cfg.cache_dir).join("katex.bin"),
             KATEX_VERSION,
-            &macros.fingerprint(),
         );
 
         let mut pages = Vec::new();
@@ -144,16 +144,19 @@ pub fn render_pages(
 
     // Each distinct formula once, the longest first so no worker is left with a long one at the end.
     let checks = macro_checks(macros);
+    let index = macros.index();
     let mut todo: Vec<Key> = Vec::new();
-    let mut seen: HashSet<(bool, &str)> = HashSet::new();
+    // The macro definitions each distinct formula reaches: part of its cache key.
+    let mut deps: HashMap<(bool, &str), String> = HashMap::new();
     let keys = found
         .iter()
         .flat_map(|(_, fs)| fs.iter().map(|f| (f.display, f.tex.as_str())))
         .chain(checks.iter().map(|(_, tex)| (false, tex.as_str())));
     for (display, tex) in keys {
-        if seen.insert((display, tex)) {
+        if let Entry::Vacant(slot) = deps.entry((display, tex)) {
+            let d = slot.insert(index.dependencies(tex));
             let key = (display, tex.to_string());
-            if cache.get(&key).is_none() {
+            if cache.get(&key, d).is_none() {
                 todo.push(key);
             }
         }
@@ -163,7 +166,7 @@ pub fn render_pages(
     clock.lap(&format!(
         "scanned {} pages: {total} formulas, {} distinct (macro checks included), {} to render",
         pages.len(),
-        seen.len(),
+        deps.len(),
         todo.len()
     ));
     let results: Vec<(Key, Result<String, RenderError>)> = todo
@@ -177,7 +180,10 @@ pub fn render_pages(
     let mut failed: HashMap<Key, RenderError> = HashMap::new();
     for (key, result) in results {
         match result {
-            Ok(html) => cache.insert(key, html),
+            Ok(html) => {
+                let d = deps[&(key.0, key.1.as_str())].clone();
+                cache.insert(key, d, html);
+            }
             Err(e) => {
                 failed.insert(key, e);
             }
@@ -196,14 +202,14 @@ pub fn render_pages(
         }
     }
 
-    for (page, (scan_errors, formulas)) in pages.iter_mut().zip(found) {
+    for (page, (scan_errors, formulas)) in pages.iter_mut().zip(&found) {
         let src = SourceFile::new(page.path.clone(), &page.content);
         let before = diags.len();
         for e in scan_errors {
-            diags.push(Diagnostic::at(&src, e.offset, e.message));
+            diags.push(Diagnostic::at(&src, e.offset, e.message.clone()));
         }
         let mut splicer = Splicer::new();
-        for f in &formulas {
+        for f in formulas {
             let key = (f.display, f.tex.clone());
             if let Some(e) = failed.get(&key) {
                 let at = e.offset.map_or(f.range.start, |o| f.source_offset(o));
@@ -219,7 +225,7 @@ pub fn render_pages(
                 continue;
             }
             let html = cache
-                .get(&key)
+                .get(&key, &deps[&(f.display, f.tex.as_str())])
                 .context("internal error: a rendered formula is missing from the cache")?;
             let prefixes: Vec<&str> = f.prefixes.iter().map(String::as_str).collect();
             let out = markup::to_markdown_safe(html, &prefixes).with_context(|| {

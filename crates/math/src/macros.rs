@@ -1,6 +1,8 @@
 //! The shared macro file `book/macros.tex`: one `\newcommand{\name}{body}` or
 //! `\newcommand{\name}[n]{body}` per line, `%` starts a comment.
 
+use std::collections::HashMap;
+
 use preprocessor_kit::{Diagnostic, Diagnostics, SourceFile};
 
 /// One macro, as KaTeX's `macros` option wants it.
@@ -74,17 +76,82 @@ impl Macros {
         })
     }
 
-    /// Everything about the macros that changes rendered output, for the cache.
-    pub fn fingerprint(&self) -> String {
-        let mut s = String::new();
-        for m in &self.items {
-            s.push_str(&m.name);
-            s.push('\u{0}');
-            s.push_str(&m.body);
-            s.push('\u{0}');
+    /// Look-up by name, for [`MacroIndex::dependencies`].
+    pub fn index(&self) -> MacroIndex<'_> {
+        MacroIndex {
+            by_name: self.items.iter().map(|m| (m.name.as_str(), m)).collect(),
         }
-        s
     }
+}
+
+/// The macros by name.
+#[derive(Debug)]
+pub struct MacroIndex<'a> {
+    by_name: HashMap<&'a str, &'a Macro>,
+}
+
+impl MacroIndex<'_> {
+    /// Everything in the macro file that a formula's output can depend on: the definitions of the
+    /// macros it names, directly or through other macros' bodies, sorted by name. The cache keeps
+    /// this next to each formula, so editing or adding one macro re-renders only the formulas that
+    /// reach it. A formula that uses a KaTeX command which a new macro then redefines reaches the
+    /// new macro, so it is re-rendered too.
+    ///
+    /// Control words are found as KaTeX's lexer finds them (`\` and letters or `@`); a name that
+    /// only looks used (in a comment, say) costs a needless re-render, never a stale one.
+    pub fn dependencies(&self, tex: &str) -> String {
+        let mut reached: Vec<&Macro> = Vec::new();
+        let mut todo: Vec<&str> = vec![tex];
+        while let Some(text) = todo.pop() {
+            for name in control_words(text) {
+                if let Some(&m) = self.by_name.get(name)
+                    && !reached.iter().any(|r| std::ptr::eq(*r, m))
+                {
+                    reached.push(m);
+                    todo.push(&m.body);
+                }
+            }
+        }
+        reached.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut out = String::new();
+        for m in reached {
+            out.push_str(&m.name);
+            out.push('\u{0}');
+            out.push(char::from(b'0' + m.args));
+            out.push('\u{0}');
+            out.push_str(&m.body);
+            out.push('\u{0}');
+        }
+        out
+    }
+}
+
+/// The control words of `tex` (`\name`, letters and `@`), skipping control symbols such as `\\`.
+fn control_words(tex: &str) -> impl Iterator<Item = &str> {
+    let b = tex.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() {
+            if b[i] != b'\\' {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            i += 1;
+            let run = b[i..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphabetic() || **c == b'@')
+                .count();
+            if run == 0 {
+                // A control symbol (`\\`, `\,`, `\{`): its character is not a name's start.
+                i += 1;
+                continue;
+            }
+            i += run;
+            return Some(&tex[start..i]);
+        }
+        None
+    })
 }
 
 /// Drop a `%` comment (an unescaped `%`, as in TeX).
@@ -242,6 +309,36 @@ mod tests {
         assert!(errs[1].starts_with("book/macros.tex:3:1: macro \\a is defined twice"));
         assert!(errs[2].starts_with("book/macros.tex:4:1: the argument count"));
         assert!(errs[3].starts_with("book/macros.tex:5:1: missing {body}"));
+    }
+
+    #[test]
+    fn dependencies_follow_macro_bodies_and_nothing_else() {
+        let m = parse(
+            "\\newcommand{\\bx}{\\mathbf{x}}\n\\newcommand{\\xt}{\\bx_t}\n\\newcommand{\\pair}[2]{(#1,#2)}\n\\newcommand{\\loop}{\\loop}\n",
+        )
+        .unwrap();
+        let ix = m.index();
+        let names = |tex: &str| -> Vec<String> {
+            let d = ix.dependencies(tex);
+            d.split('\u{0}')
+                .step_by(3)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect()
+        };
+        assert_eq!(names("a + b"), Vec::<String>::new());
+        // Through \xt's body to \bx; sorted, each once.
+        assert_eq!(names("\\xt + \\bx + \\xt"), vec!["\\bx", "\\xt"]);
+        // `\\` is a control symbol: the letters after it are not a name.
+        assert_eq!(names("a \\\\bx"), Vec::<String>::new());
+        // A longer control word is another name; `@` belongs to names as in KaTeX's lexer.
+        assert_eq!(names("\\bxy \\bx@"), Vec::<String>::new());
+        assert_eq!(names("\\pair{\\bx}{1}"), vec!["\\bx", "\\pair"]);
+        // A macro that names itself does not loop.
+        assert_eq!(names("\\loop"), vec!["\\loop"]);
+        // The definition is part of it: another body, another dependency string.
+        let other = parse("\\newcommand{\\bx}{\\boldsymbol{x}}\n").unwrap();
+        assert_ne!(ix.dependencies("\\bx"), other.index().dependencies("\\bx"));
     }
 
     #[test]

@@ -22,7 +22,7 @@ fn run_with(macros: &str, pages: &[(&str, &str)]) -> Result<Vec<String>, Vec<Str
     let src = SourceFile::new("book/macros.tex", macros);
     let macros = Macros::parse(&src).map_err(|d| vec![d.to_string()])?;
     let renderer = Renderer::new(&macros).expect("renderer");
-    let mut cache = Cache::open(&cache_path(), KATEX_VERSION, &macros.fingerprint());
+    let mut cache = Cache::open(&cache_path(), KATEX_VERSION);
     let mut pages: Vec<Page> = pages
         .iter()
         .map(|(p, c)| Page {
@@ -339,7 +339,7 @@ fn the_cache_serves_a_second_run() {
     let md = "$\\bx$ 与 $$y$$\n";
     let mut outs = Vec::new();
     for _ in 0..2 {
-        let mut cache = Cache::open(&path, KATEX_VERSION, &macros.fingerprint());
+        let mut cache = Cache::open(&path, KATEX_VERSION);
         let mut pages = vec![Page {
             path: "book/a.md".into(),
             content: md.into(),
@@ -354,10 +354,71 @@ fn the_cache_serves_a_second_run() {
     }
     assert_eq!(outs[0], outs[1]);
     // Two formulas plus one check per macro.
-    assert_eq!(
-        Cache::open(&path, KATEX_VERSION, &macros.fingerprint()).len(),
-        2 + 3
+    assert_eq!(Cache::open(&path, KATEX_VERSION).len(), 2 + 3);
+}
+
+/// Render `md` under `macros` with the cache at `path`, and save the cache.
+fn render_cached(path: &std::path::Path, macros: &str, md: &str) -> String {
+    let src = SourceFile::new("book/macros.tex", macros);
+    let macros = Macros::parse(&src).unwrap();
+    let renderer = Renderer::new(&macros).unwrap();
+    let mut cache = Cache::open(path, KATEX_VERSION);
+    let mut pages = vec![Page {
+        path: "book/a.md".into(),
+        content: md.into(),
+    }];
+    let diags = render_pages(&mut pages, &macros, &renderer, &mut cache).unwrap();
+    assert!(diags.is_empty(), "{diags:?}");
+    cache.save().unwrap();
+    pages.remove(0).content
+}
+
+#[test]
+fn editing_a_macro_re_renders_only_the_formulas_that_reach_it() {
+    let path = cache_path();
+    let md = "$\\bx$ 与 $\\abar_t$ 与 $y$ 与 $\\R$\n";
+    let first = render_cached(&path, MACROS, md);
+    assert!(
+        first.contains("mathbf") && first.contains("mathbb"),
+        "{first}"
     );
+
+    // Plant marks where the cache holds `y` and `\abar_t`, under the definitions they were
+    // rendered with: whatever is served from the cache shows up in the page as its mark.
+    let mut cache = Cache::open(&path, KATEX_VERSION);
+    let src = SourceFile::new("book/macros.tex", MACROS);
+    let m = Macros::parse(&src).unwrap();
+    for (tex, mark) in [("y", "MARKY"), ("\\abar_t", "MARKABAR")] {
+        let deps = m.index().dependencies(tex);
+        assert!(cache.get(&(false, tex.into()), &deps).is_some());
+        cache.insert((false, tex.into()), deps, mark.into());
+    }
+    cache.save().unwrap();
+
+    // \bx changes, and a new macro redefines KaTeX's own \R.
+    let edited =
+        MACROS.replace("\\mathbf{x}", "\\boldsymbol{x}") + "\\newcommand{\\R}{\\mathcal{R}}\n";
+    let second = render_cached(&path, &edited, md);
+    assert!(
+        second.contains("MARKY") && second.contains("MARKABAR"),
+        "{second}"
+    );
+    assert!(
+        second.contains("boldsymbol") && !second.contains("mathbf"),
+        "{second}"
+    );
+    assert!(
+        second.contains("mathcal") && !second.contains("mathbb"),
+        "{second}"
+    );
+
+    // \abar's definition changes: now its formula is rendered again, `y` still is not.
+    let third = render_cached(&path, &edited.replace("\\bar{", "\\overline{"), md);
+    assert!(
+        third.contains("MARKY") && !third.contains("MARKABAR"),
+        "{third}"
+    );
+    assert!(third.contains("overline"), "{third}");
 }
 
 #[test]
