@@ -19,7 +19,7 @@ use anyhow::{Context, Result};
 const MAGIC: &[u8] = b"mdbook-math cache\n";
 
 /// Bump when anything in how we call KaTeX changes (options, post-processing stays out of the cache).
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 pub type Key = (bool, String);
 
@@ -35,6 +35,8 @@ pub struct Cache {
     path: PathBuf,
     header: Vec<u8>,
     entries: HashMap<Key, Entry>,
+    /// Macro names → whether KaTeX itself defines them (depends only on the KaTeX version).
+    builtins: HashMap<String, bool>,
     used: HashSet<Key>,
     dirty: bool,
 }
@@ -44,7 +46,7 @@ impl Cache {
     /// gives an empty cache: the cache can make a build faster, never wrong.
     pub fn open(path: &Path, katex_version: &str) -> Cache {
         let header = format!("format={FORMAT}\nkatex={katex_version}").into_bytes();
-        let entries = fs::read(path)
+        let (builtins, entries) = fs::read(path)
             .ok()
             .and_then(|bytes| decode(&bytes, &header))
             .unwrap_or_default();
@@ -52,6 +54,7 @@ impl Cache {
             path: path.to_path_buf(),
             header,
             entries,
+            builtins,
             used: HashSet::new(),
             dirty: false,
         }
@@ -67,6 +70,16 @@ impl Cache {
     pub fn insert(&mut self, key: Key, deps: String, html: String) {
         self.used.insert(key.clone());
         self.entries.insert(key, Entry { deps, html });
+        self.dirty = true;
+    }
+
+    /// Whether KaTeX itself defines the command `name`, if an earlier build asked.
+    pub fn katex_builtin(&self, name: &str) -> Option<bool> {
+        self.builtins.get(name).copied()
+    }
+
+    pub fn set_katex_builtin(&mut self, name: String, builtin: bool) {
+        self.builtins.insert(name, builtin);
         self.dirty = true;
     }
 
@@ -99,7 +112,7 @@ impl Cache {
                 .sum::<usize>()
                 + 64,
         );
-        encode(&mut bytes, &self.header, &self.entries);
+        encode(&mut bytes, &self.header, &self.builtins, &self.entries);
         let tmp = self
             .path
             .with_extension(format!("tmp{}", std::process::id()));
@@ -114,9 +127,21 @@ impl Cache {
     }
 }
 
-fn encode(out: &mut Vec<u8>, header: &[u8], entries: &HashMap<Key, Entry>) {
+fn encode(
+    out: &mut Vec<u8>,
+    header: &[u8],
+    builtins: &HashMap<String, bool>,
+    entries: &HashMap<Key, Entry>,
+) {
     out.extend_from_slice(MAGIC);
     put(out, header);
+    out.extend_from_slice(&(builtins.len() as u64).to_le_bytes());
+    let mut names: Vec<_> = builtins.iter().collect();
+    names.sort_unstable();
+    for (name, builtin) in names {
+        put(out, name.as_bytes());
+        out.push(u8::from(*builtin));
+    }
     out.extend_from_slice(&(entries.len() as u64).to_le_bytes());
     // Sorted, so the same content always gives the same file.
     let mut sorted: Vec<_> = entries.iter().collect();
@@ -135,25 +160,29 @@ fn put(out: &mut Vec<u8>, bytes: &[u8]) {
 }
 
 /// Entries of a cache file written under `header`, or None when it is stale or damaged.
-fn decode(bytes: &[u8], header: &[u8]) -> Option<HashMap<Key, Entry>> {
+type Decoded = (HashMap<String, bool>, HashMap<Key, Entry>);
+
+fn decode(bytes: &[u8], header: &[u8]) -> Option<Decoded> {
     let mut r = Reader(bytes.strip_prefix(MAGIC)?);
     if r.chunk()? != header {
         return None;
     }
     let n = r.u64()?;
+    let mut builtins = HashMap::with_capacity(usize::try_from(n).ok()?.min(1 << 10));
+    for _ in 0..n {
+        let name = std::str::from_utf8(r.chunk()?).ok()?.to_string();
+        builtins.insert(name, r.flag()?);
+    }
+    let n = r.u64()?;
     let mut entries = HashMap::with_capacity(usize::try_from(n).ok()?.min(1 << 20));
     for _ in 0..n {
-        let display = match r.take(1)? {
-            [0] => false,
-            [1] => true,
-            _ => return None,
-        };
+        let display = r.flag()?;
         let tex = std::str::from_utf8(r.chunk()?).ok()?.to_string();
         let deps = std::str::from_utf8(r.chunk()?).ok()?.to_string();
         let html = std::str::from_utf8(r.chunk()?).ok()?.to_string();
         entries.insert((display, tex), Entry { deps, html });
     }
-    r.0.is_empty().then_some(entries)
+    r.0.is_empty().then_some((builtins, entries))
 }
 
 struct Reader<'a>(&'a [u8]);
@@ -166,6 +195,14 @@ impl<'a> Reader<'a> {
         let (a, b) = self.0.split_at(n);
         self.0 = b;
         Some(a)
+    }
+
+    fn flag(&mut self) -> Option<bool> {
+        match self.take(1)? {
+            [0] => Some(false),
+            [1] => Some(true),
+            _ => None,
+        }
     }
 
     fn u64(&mut self) -> Option<u64> {
@@ -194,10 +231,15 @@ mod tests {
         assert!(c.is_empty());
         c.insert((true, "x".into()), String::new(), "<x>".into());
         c.insert((false, "中\\bx".into()), "\\bx\0".into(), "<y>".into());
+        c.set_katex_builtin("\\R".into(), true);
+        c.set_katex_builtin("\\bx".into(), false);
         c.save().unwrap();
 
         let mut c = Cache::open(&path, "0.16.4");
         assert_eq!(c.len(), 2);
+        assert_eq!(c.katex_builtin("\\R"), Some(true));
+        assert_eq!(c.katex_builtin("\\bx"), Some(false));
+        assert_eq!(c.katex_builtin("\\N"), None);
         assert_eq!(c.get(&(true, "x".into()), ""), Some("<x>"));
         assert_eq!(c.get(&(false, "x".into()), ""), None);
         assert_eq!(c.get(&(false, "中\\bx".into()), "\\bx\0"), Some("<y>"));
@@ -220,7 +262,8 @@ mod tests {
             assert!(Cache::open(&path, "v").is_empty());
         }
         let mut huge = bytes.clone();
-        let at = MAGIC.len() + 8 + b"format=2\nkatex=v".len();
+        // The count of builtin names, right after the header.
+        let at = MAGIC.len() + 8 + b"format=3\nkatex=v".len();
         huge[at..at + 8].copy_from_slice(&u64::MAX.to_le_bytes());
         fs::write(&path, &huge).unwrap();
         assert!(Cache::open(&path, "v").is_empty());

@@ -144,7 +144,8 @@ pub fn render_pages(
 
     // Each distinct formula once, the longest first so no worker is left with a long one at the end.
     let checks = macro_checks(macros);
-    let index = macros.index();
+    let shadowing = builtins_replaced(macros, renderer, cache);
+    let index = macros.index(&shadowing);
     let mut todo: Vec<Key> = Vec::new();
     // The macro definitions each distinct formula reaches: part of its cache key.
     let mut deps: HashMap<(bool, &str), String> = HashMap::new();
@@ -281,6 +282,35 @@ fn has_bare_dollar(tex: &str) -> bool {
         }
     }
     false
+}
+
+/// The book's macros that replace one of KaTeX's own commands (`\R`, say). KaTeX's built-in macros
+/// may expand to such a name without the formula naming it, so every formula depends on these.
+/// KaTeX is asked once per name and KaTeX version; the answer is kept in the cache.
+fn builtins_replaced<'m>(
+    macros: &'m Macros,
+    renderer: &Renderer,
+    cache: &mut Cache,
+) -> Vec<&'m str> {
+    let unknown: Vec<&str> = macros
+        .items
+        .iter()
+        .map(|m| m.name.as_str())
+        .filter(|name| cache.katex_builtin(name).is_none())
+        .collect();
+    let answers: Vec<(&str, bool)> = unknown
+        .into_par_iter()
+        .map(|name| (name, renderer.is_katex_builtin(name)))
+        .collect();
+    for (name, builtin) in answers {
+        cache.set_katex_builtin(name.to_string(), builtin);
+    }
+    macros
+        .items
+        .iter()
+        .map(|m| m.name.as_str())
+        .filter(|name| cache.katex_builtin(name) == Some(true))
+        .collect()
 }
 
 /// One small formula per macro (`x\name{a}{b}…` with as many arguments as it declares), so a macro

@@ -76,10 +76,13 @@ impl Macros {
         })
     }
 
-    /// Look-up by name, for [`MacroIndex::dependencies`].
-    pub fn index(&self) -> MacroIndex<'_> {
+    /// Look-up by name, for [`MacroIndex::dependencies`]. `everywhere` names the macros that
+    /// every formula depends on: those replacing one of KaTeX's own commands, which KaTeX's
+    /// built-in macros may expand to without the formula naming them.
+    pub fn index(&self, everywhere: &[&str]) -> MacroIndex<'_> {
         MacroIndex {
             by_name: self.items.iter().map(|m| (m.name.as_str(), m)).collect(),
+            everywhere: everywhere.join(" "),
         }
     }
 }
@@ -88,20 +91,23 @@ impl Macros {
 #[derive(Debug)]
 pub struct MacroIndex<'a> {
     by_name: HashMap<&'a str, &'a Macro>,
+    /// Names every formula depends on, as TeX text (`\\R \\N`).
+    everywhere: String,
 }
 
 impl MacroIndex<'_> {
     /// Everything in the macro file that a formula's output can depend on: the definitions of the
-    /// macros it names, directly or through other macros' bodies, sorted by name. The cache keeps
-    /// this next to each formula, so editing or adding one macro re-renders only the formulas that
-    /// reach it. A formula that uses a KaTeX command which a new macro then redefines reaches the
-    /// new macro, so it is re-rendered too.
+    /// macros it names, directly or through other macros' bodies, and of the macros every formula
+    /// depends on ([`Macros::index`]), sorted by name. The cache keeps this next to each formula,
+    /// so editing or adding one macro re-renders only the formulas that reach it. A formula that
+    /// uses a KaTeX command which a new macro then redefines reaches the new macro, so it is
+    /// re-rendered too.
     ///
     /// Control words are found as KaTeX's lexer finds them (`\` and letters or `@`); a name that
     /// only looks used (in a comment, say) costs a needless re-render, never a stale one.
     pub fn dependencies(&self, tex: &str) -> String {
         let mut reached: Vec<&Macro> = Vec::new();
-        let mut todo: Vec<&str> = vec![tex];
+        let mut todo: Vec<&str> = vec![tex, &self.everywhere];
         while let Some(text) = todo.pop() {
             for name in control_words(text) {
                 if let Some(&m) = self.by_name.get(name)
@@ -317,7 +323,7 @@ mod tests {
             "\\newcommand{\\bx}{\\mathbf{x}}\n\\newcommand{\\xt}{\\bx_t}\n\\newcommand{\\pair}[2]{(#1,#2)}\n\\newcommand{\\loop}{\\loop}\n",
         )
         .unwrap();
-        let ix = m.index();
+        let ix = m.index(&[]);
         let names = |tex: &str| -> Vec<String> {
             let d = ix.dependencies(tex);
             d.split('\u{0}')
@@ -338,7 +344,14 @@ mod tests {
         assert_eq!(names("\\loop"), vec!["\\loop"]);
         // The definition is part of it: another body, another dependency string.
         let other = parse("\\newcommand{\\bx}{\\boldsymbol{x}}\n").unwrap();
-        assert_ne!(ix.dependencies("\\bx"), other.index().dependencies("\\bx"));
+        assert_ne!(
+            ix.dependencies("\\bx"),
+            other.index(&[]).dependencies("\\bx")
+        );
+        // Macros every formula depends on are in every formula's dependencies.
+        let ix = m.index(&["\\loop"]);
+        let d = ix.dependencies("a");
+        assert!(d.starts_with("\\loop\u{0}"), "{d:?}");
     }
 
     #[test]

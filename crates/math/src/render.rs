@@ -43,11 +43,13 @@ pub struct RenderError {
 pub struct Renderer {
     inline: Opts,
     display: Opts,
+    /// KaTeX alone, without the book's macros: to ask what KaTeX itself defines.
+    bare: Opts,
 }
 
 impl Renderer {
     pub fn new(macros: &Macros) -> Result<Renderer> {
-        let build = |display: bool| -> Result<Opts> {
+        let build = |display: bool, macros: &Macros| -> Result<Opts> {
             let mut b = Opts::builder();
             b.display_mode(display)
                 // HTML for the eye, MathML for screen readers; its <annotation> is what copy-tex copies.
@@ -61,9 +63,23 @@ impl Renderer {
             b.build().context("building KaTeX options")
         };
         Ok(Renderer {
-            inline: build(false)?,
-            display: build(true)?,
+            inline: build(false, macros)?,
+            display: build(true, macros)?,
+            bare: build(false, &Macros::default())?,
         })
+    }
+
+    /// Whether KaTeX itself defines `name` (e.g. `\R`), so that a book macro of that name replaces
+    /// a built-in one, which KaTeX's own macros may expand to.
+    pub fn is_katex_builtin(&self, name: &str) -> bool {
+        match katex::render_with_opts(name, &self.bare) {
+            Ok(_) => true,
+            // Anything else (a missing argument, say) means KaTeX knew the name.
+            Err(katex::Error::JsExecError(detail)) => {
+                !detail.contains("Undefined control sequence")
+            }
+            Err(_) => true,
+        }
     }
 
     /// Render one formula. `Err` is the author's mistake; a broken engine is reported as one too,
@@ -260,6 +276,17 @@ mod tests {
             .unwrap_err();
         assert!(e.message.contains("\\href"), "{}", e.message);
         assert_eq!(e.offset, Some(1));
+    }
+
+    #[test]
+    fn knows_what_katex_defines_itself() {
+        let r = renderer();
+        assert!(r.is_katex_builtin("\\R"));
+        assert!(r.is_katex_builtin("\\frac"));
+        assert!(r.is_katex_builtin("\\iff"));
+        // Ours, not KaTeX's.
+        assert!(!r.is_katex_builtin("\\bx"));
+        assert!(!r.is_katex_builtin("\\second"));
     }
 
     #[test]

@@ -389,15 +389,15 @@ fn editing_a_macro_re_renders_only_the_formulas_that_reach_it() {
     let src = SourceFile::new("book/macros.tex", MACROS);
     let m = Macros::parse(&src).unwrap();
     for (tex, mark) in [("y", "MARKY"), ("\\abar_t", "MARKABAR")] {
-        let deps = m.index().dependencies(tex);
+        let deps = m.index(&[]).dependencies(tex);
         assert!(cache.get(&(false, tex.into()), &deps).is_some());
         cache.insert((false, tex.into()), deps, mark.into());
     }
     cache.save().unwrap();
 
-    // \bx changes, and a new macro redefines KaTeX's own \R.
+    // \bx changes and a new macro appears: neither touches `y` or `\abar_t`.
     let edited =
-        MACROS.replace("\\mathbf{x}", "\\boldsymbol{x}") + "\\newcommand{\\R}{\\mathcal{R}}\n";
+        MACROS.replace("\\mathbf{x}", "\\boldsymbol{x}") + "\\newcommand{\\bz}{\\mathbf{z}}\n";
     let second = render_cached(&path, &edited, md);
     assert!(
         second.contains("MARKY") && second.contains("MARKABAR"),
@@ -407,18 +407,54 @@ fn editing_a_macro_re_renders_only_the_formulas_that_reach_it() {
         second.contains("boldsymbol") && !second.contains("mathbf"),
         "{second}"
     );
-    assert!(
-        second.contains("mathcal") && !second.contains("mathbb"),
-        "{second}"
-    );
 
     // \abar's definition changes: now its formula is rendered again, `y` still is not.
-    let third = render_cached(&path, &edited.replace("\\bar{", "\\overline{"), md);
+    let edited = edited.replace("\\bar{", "\\overline{");
+    let third = render_cached(&path, &edited, md);
     assert!(
         third.contains("MARKY") && !third.contains("MARKABAR"),
         "{third}"
     );
     assert!(third.contains("overline"), "{third}");
+
+    // A macro that redefines one of KaTeX's own commands (\R): KaTeX's built-in macros may expand
+    // to it, so every formula is rendered again.
+    let fourth = render_cached(
+        &path,
+        &format!("{edited}\\newcommand{{\\R}}{{\\mathcal{{R}}}}\n"),
+        md,
+    );
+    assert!(!fourth.contains("MARKY"), "{fourth}");
+    assert!(
+        fourth.contains("mathcal") && !fourth.contains("mathbb"),
+        "{fourth}"
+    );
+}
+
+#[test]
+fn redefining_a_katex_command_re_renders_the_formulas_that_reach_it_through_katex() {
+    // KaTeX's own `\\iff` expands to `\\Longleftrightarrow`: a formula using `\\iff` depends on
+    // a book macro of that name without naming it.
+    let path = cache_path();
+    let md = "$a \\iff b$ 与 $y$\n";
+    let first = render_cached(&path, MACROS, md);
+    assert!(first.contains('\u{27fa}'), "{first}");
+    let redefined = format!("{MACROS}\\newcommand{{\\Longleftrightarrow}}{{\\Rightarrow}}\n");
+    let second = render_cached(&path, &redefined, md);
+    assert!(
+        second.contains('\u{21d2}') && !second.contains('\u{27fa}'),
+        "{second}"
+    );
+    // Changing its body again re-renders again.
+    let third = render_cached(
+        &path,
+        &redefined.replace("\\Rightarrow}", "\\Leftarrow}"),
+        md,
+    );
+    assert!(
+        third.contains('\u{21d0}') && !third.contains('\u{21d2}'),
+        "{third}"
+    );
 }
 
 #[test]
