@@ -1,5 +1,5 @@
-//! The on-disk render cache: (display flag, TeX, the macros it reaches) → KaTeX HTML, valid for one
-//! KaTeX version and one set of options.
+//! The on-disk render cache: (display flag, TeX) → KaTeX HTML and the macro definitions it was
+//! rendered under, valid for one KaTeX version and one set of options.
 //!
 //! The key is the content itself, stored in full, so a lookup can never return another formula's
 //! HTML. Next to each formula the cache keeps the definitions of the macros the formula reaches
@@ -37,6 +37,8 @@ pub struct Cache {
     entries: HashMap<Key, Entry>,
     /// Macro names → whether KaTeX itself defines them (depends only on the KaTeX version).
     builtins: HashMap<String, bool>,
+    /// Names asked about in this build: the others are dropped when the file is written.
+    asked: HashSet<String>,
     used: HashSet<Key>,
     dirty: bool,
 }
@@ -55,6 +57,7 @@ impl Cache {
             header,
             entries,
             builtins,
+            asked: HashSet::new(),
             used: HashSet::new(),
             dirty: false,
         }
@@ -74,11 +77,14 @@ impl Cache {
     }
 
     /// Whether KaTeX itself defines the command `name`, if an earlier build asked.
-    pub fn katex_builtin(&self, name: &str) -> Option<bool> {
-        self.builtins.get(name).copied()
+    pub fn katex_builtin(&mut self, name: &str) -> Option<bool> {
+        let answer = self.builtins.get(name).copied()?;
+        self.asked.insert(name.to_string());
+        Some(answer)
     }
 
     pub fn set_katex_builtin(&mut self, name: String, builtin: bool) {
+        self.asked.insert(name.clone());
         self.builtins.insert(name, builtin);
         self.dirty = true;
     }
@@ -91,8 +97,10 @@ impl Cache {
         self.entries.is_empty()
     }
 
-    /// Write the cache if anything was added. Formulas not used in this build are kept (an edit
-    /// undone under `mdbook serve` is still cached) until they outnumber the used ones, then dropped.
+    /// Write the cache if anything was added. Formulas not used in this build are kept (a formula
+    /// edit undone under `mdbook serve` is still cached) until they outnumber the used ones, then
+    /// dropped. A formula has one entry, so undoing a macro edit renders the formulas using the
+    /// macro again.
     pub fn save(mut self) -> Result<()> {
         let unused = self.entries.len() - self.used.len().min(self.entries.len());
         if !self.dirty && unused <= self.used.len() {
@@ -102,6 +110,8 @@ impl Cache {
             let used = std::mem::take(&mut self.used);
             self.entries.retain(|k, _| used.contains(k));
         }
+        let asked = std::mem::take(&mut self.asked);
+        self.builtins.retain(|name, _| asked.contains(name));
         let dir = self.path.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(dir)
             .with_context(|| format!("creating the math cache directory {}", dir.display()))?;
@@ -159,8 +169,10 @@ fn put(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(bytes);
 }
 
-/// Entries of a cache file written under `header`, or None when it is stale or damaged.
+/// The builtin answers and the entries of a cache file.
 type Decoded = (HashMap<String, bool>, HashMap<Key, Entry>);
+
+/// What a cache file written under `header` holds, or None when it is stale or damaged.
 
 fn decode(bytes: &[u8], header: &[u8]) -> Option<Decoded> {
     let mut r = Reader(bytes.strip_prefix(MAGIC)?);
@@ -168,13 +180,14 @@ fn decode(bytes: &[u8], header: &[u8]) -> Option<Decoded> {
         return None;
     }
     let n = r.u64()?;
-    let mut builtins = HashMap::with_capacity(usize::try_from(n).ok()?.min(1 << 10));
+    // Counts come from the file: reserve no more than its remaining bytes could hold.
+    let mut builtins = HashMap::with_capacity(usize::try_from(n).ok()?.min(r.0.len() / 9));
     for _ in 0..n {
         let name = std::str::from_utf8(r.chunk()?).ok()?.to_string();
         builtins.insert(name, r.flag()?);
     }
     let n = r.u64()?;
-    let mut entries = HashMap::with_capacity(usize::try_from(n).ok()?.min(1 << 20));
+    let mut entries = HashMap::with_capacity(usize::try_from(n).ok()?.min(r.0.len() / 25));
     for _ in 0..n {
         let display = r.flag()?;
         let tex = std::str::from_utf8(r.chunk()?).ok()?.to_string();
@@ -261,12 +274,31 @@ mod tests {
             fs::write(&path, &bytes[..cut]).unwrap();
             assert!(Cache::open(&path, "v").is_empty());
         }
-        let mut huge = bytes.clone();
-        // The count of builtin names, right after the header.
+        // The count of builtin names, right after the header, then (none here) the entry count.
         let at = MAGIC.len() + 8 + b"format=3\nkatex=v".len();
-        huge[at..at + 8].copy_from_slice(&u64::MAX.to_le_bytes());
-        fs::write(&path, &huge).unwrap();
-        assert!(Cache::open(&path, "v").is_empty());
+        for at in [at, at + 8] {
+            let mut huge = bytes.clone();
+            huge[at..at + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+            fs::write(&path, &huge).unwrap();
+            assert!(Cache::open(&path, "v").is_empty());
+        }
+        let _ = fs::remove_dir_all(path.parent().unwrap());
+    }
+
+    #[test]
+    fn builtin_answers_no_longer_asked_are_dropped_on_the_next_write() {
+        let path = tmp("d/cache.bin");
+        let mut c = Cache::open(&path, "v");
+        c.set_katex_builtin("\\R".into(), true);
+        c.set_katex_builtin("\\old".into(), false);
+        c.save().unwrap();
+        let mut c = Cache::open(&path, "v");
+        assert_eq!(c.katex_builtin("\\R"), Some(true));
+        c.insert((false, "x".into()), String::new(), "h".into());
+        c.save().unwrap();
+        let mut c = Cache::open(&path, "v");
+        assert_eq!(c.katex_builtin("\\R"), Some(true));
+        assert_eq!(c.katex_builtin("\\old"), None);
         let _ = fs::remove_dir_all(path.parent().unwrap());
     }
 

@@ -147,7 +147,8 @@ pub fn render_pages(
     let shadowing = builtins_replaced(macros, renderer, cache);
     let index = macros.index(&shadowing);
     let mut todo: Vec<Key> = Vec::new();
-    // The macro definitions each distinct formula reaches: part of its cache key.
+    // The macro definitions each distinct formula reaches: its cache entry is valid only under
+    // the same definitions.
     let mut deps: HashMap<(bool, &str), String> = HashMap::new();
     let keys = found
         .iter()

@@ -1,7 +1,7 @@
 //! The shared macro file `book/macros.tex`: one `\newcommand{\name}{body}` or
 //! `\newcommand{\name}[n]{body}` per line, `%` starts a comment.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use preprocessor_kit::{Diagnostic, Diagnostics, SourceFile};
 
@@ -76,42 +76,81 @@ impl Macros {
         })
     }
 
-    /// Look-up by name, for [`MacroIndex::dependencies`]. `everywhere` names the macros that
-    /// every formula depends on: those replacing one of KaTeX's own commands, which KaTeX's
-    /// built-in macros may expand to without the formula naming them.
+    /// Look-up by name, for [`MacroIndex::dependencies`]. `everywhere` names macros that every
+    /// formula depends on: those replacing one of KaTeX's own commands, which KaTeX's built-in
+    /// macros may expand to without the formula naming them. Macros named like something KaTeX
+    /// reads by itself ([`KATEX_READS`]) are added.
     pub fn index(&self, everywhere: &[&str]) -> MacroIndex<'_> {
+        let by_name: HashMap<&str, &Macro> =
+            self.items.iter().map(|m| (m.name.as_str(), m)).collect();
+        let everywhere = everywhere
+            .iter()
+            .chain(KATEX_READS.iter())
+            .filter_map(|name| by_name.get(name).copied())
+            .collect();
         MacroIndex {
-            by_name: self.items.iter().map(|m| (m.name.as_str(), m)).collect(),
-            everywhere: everywhere.join(" "),
+            by_name,
+            everywhere,
         }
     }
 }
+
+/// Names KaTeX 0.16.4 looks up in the macro table without a formula naming them:
+/// `\arraystretch` is read by every array-like environment (`pmatrix`, `aligned`, `cases` …).
+/// KaTeX's other internal names (`\df@tag`, `\current@color`) contain `@`, which a book macro's
+/// name cannot (see [`parse_line`]).
+pub const KATEX_READS: [&str; 1] = ["\\arraystretch"];
 
 /// The macros by name.
 #[derive(Debug)]
 pub struct MacroIndex<'a> {
     by_name: HashMap<&'a str, &'a Macro>,
-    /// Names every formula depends on, as TeX text (`\\R \\N`).
-    everywhere: String,
+    /// Macros every formula depends on.
+    everywhere: Vec<&'a Macro>,
 }
 
-impl MacroIndex<'_> {
+impl<'a> MacroIndex<'a> {
     /// Everything in the macro file that a formula's output can depend on: the definitions of the
-    /// macros it names, directly or through other macros' bodies, and of the macros every formula
-    /// depends on ([`Macros::index`]), sorted by name. The cache keeps this next to each formula,
-    /// so editing or adding one macro re-renders only the formulas that reach it. A formula that
-    /// uses a KaTeX command which a new macro then redefines reaches the new macro, so it is
-    /// re-rendered too.
-    ///
-    /// Control words are found as KaTeX's lexer finds them (`\` and letters or `@`); a name that
-    /// only looks used (in a comment, say) costs a needless re-render, never a stale one.
+    /// macros it reaches ([`MacroIndex::reached`]), as one string. The cache keeps it next to the
+    /// formula's HTML and uses the HTML only while the string is unchanged, so editing or adding a
+    /// macro re-renders only the formulas that reach it.
     pub fn dependencies(&self, tex: &str) -> String {
-        let mut reached: Vec<&Macro> = Vec::new();
-        let mut todo: Vec<&str> = vec![tex, &self.everywhere];
+        let mut out = String::new();
+        for m in self.reached(tex) {
+            // Length-prefixed, so no body can make two different sets of definitions look alike.
+            out.push_str(&format!(
+                "{}:{}{}:{}:{}",
+                m.name.len(),
+                m.name,
+                m.args,
+                m.body.len(),
+                m.body
+            ));
+        }
+        out
+    }
+
+    /// The macros a formula reaches, sorted by name: those it names, directly or through other
+    /// macros' bodies, and the macros every formula depends on ([`Macros::index`]). A formula that
+    /// uses a KaTeX command which a new macro then redefines reaches the new macro.
+    ///
+    /// Control words are found as KaTeX's lexer finds them (`\` and letters or `@`), erring on
+    /// the side of finding too many: a name that only looks used (in a comment, say) costs a
+    /// needless re-render, never a stale one.
+    pub fn reached(&self, tex: &str) -> Vec<&'a Macro> {
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut reached: Vec<&'a Macro> = Vec::new();
+        let mut todo: Vec<&str> = vec![tex];
+        for &m in &self.everywhere {
+            if seen.insert(&m.name) {
+                reached.push(m);
+                todo.push(&m.body);
+            }
+        }
         while let Some(text) = todo.pop() {
             for name in control_words(text) {
                 if let Some(&m) = self.by_name.get(name)
-                    && !reached.iter().any(|r| std::ptr::eq(*r, m))
+                    && seen.insert(&m.name)
                 {
                     reached.push(m);
                     todo.push(&m.body);
@@ -119,20 +158,11 @@ impl MacroIndex<'_> {
             }
         }
         reached.sort_by(|a, b| a.name.cmp(&b.name));
-        let mut out = String::new();
-        for m in reached {
-            out.push_str(&m.name);
-            out.push('\u{0}');
-            out.push(char::from(b'0' + m.args));
-            out.push('\u{0}');
-            out.push_str(&m.body);
-            out.push('\u{0}');
-        }
-        out
+        reached
     }
 }
 
-/// The control words of `tex` (`\name`, letters and `@`), skipping control symbols such as `\\`.
+/// The control words of `tex` (`\name`, letters and `@`), skipping control symbols such as `\,`.
 fn control_words(tex: &str) -> impl Iterator<Item = &str> {
     let b = tex.as_bytes();
     let mut i = 0;
@@ -149,8 +179,12 @@ fn control_words(tex: &str) -> impl Iterator<Item = &str> {
                 .take_while(|c| c.is_ascii_alphabetic() || **c == b'@')
                 .count();
             if run == 0 {
-                // A control symbol (`\\`, `\,`, `\{`): its character is not a name's start.
-                i += 1;
+                // A control symbol (`\,`, `\{`): its character does not start a name. A second
+                // backslash is looked at again, though: `\\bx` is a line break and `bx`, but in
+                // `\verb\a\\bx` (`\` as the verbatim delimiter) KaTeX sees `\bx`.
+                if b.get(i) != Some(&b'\\') {
+                    i += 1;
+                }
                 continue;
             }
             i += run;
@@ -320,38 +354,49 @@ mod tests {
     #[test]
     fn dependencies_follow_macro_bodies_and_nothing_else() {
         let m = parse(
-            "\\newcommand{\\bx}{\\mathbf{x}}\n\\newcommand{\\xt}{\\bx_t}\n\\newcommand{\\pair}[2]{(#1,#2)}\n\\newcommand{\\loop}{\\loop}\n",
+            "\\newcommand{\\bx}{\\mathbf{x}}\n\\newcommand{\\xt}{\\bx_t}\n\\newcommand{\\pair}[2]{(#1,#2)}\n\\newcommand{\\loop}{\\loop}\n\\newcommand{\\arraystretch}{1.5}\n",
         )
         .unwrap();
-        let ix = m.index(&[]);
-        let names = |tex: &str| -> Vec<String> {
-            let d = ix.dependencies(tex);
-            d.split('\u{0}')
-                .step_by(3)
-                .filter(|s| !s.is_empty())
-                .map(String::from)
-                .collect()
+        let names = |ix: &MacroIndex<'_>, tex: &str| -> Vec<String> {
+            ix.reached(tex).iter().map(|m| m.name.clone()).collect()
         };
-        assert_eq!(names("a + b"), Vec::<String>::new());
+        let ix = m.index(&[]);
+        // KaTeX reads \arraystretch itself: every formula depends on it.
+        assert_eq!(names(&ix, "a + b"), vec!["\\arraystretch"]);
         // Through \xt's body to \bx; sorted, each once.
-        assert_eq!(names("\\xt + \\bx + \\xt"), vec!["\\bx", "\\xt"]);
-        // `\\` is a control symbol: the letters after it are not a name.
-        assert_eq!(names("a \\\\bx"), Vec::<String>::new());
-        // A longer control word is another name; `@` belongs to names as in KaTeX's lexer.
-        assert_eq!(names("\\bxy \\bx@"), Vec::<String>::new());
-        assert_eq!(names("\\pair{\\bx}{1}"), vec!["\\bx", "\\pair"]);
+        assert_eq!(
+            names(&ix, "\\xt + \\bx + \\xt"),
+            vec!["\\arraystretch", "\\bx", "\\xt"]
+        );
+        // A longer control word is another name; `@` belongs to names as in KaTeX's lexer; a
+        // control symbol's character does not start a name.
+        assert_eq!(names(&ix, "\\bxy \\bx@ \\,bx"), vec!["\\arraystretch"]);
+        // After `\\` the letters are looked at (needlessly for a line break, but `\` can be
+        // `\verb`'s delimiter).
+        assert_eq!(names(&ix, "a \\\\bx"), vec!["\\arraystretch", "\\bx"]);
+        assert_eq!(
+            names(&ix, "\\verb\\a\\\\bx"),
+            vec!["\\arraystretch", "\\bx"]
+        );
+        assert_eq!(
+            names(&ix, "\\pair{\\bx}{1}"),
+            vec!["\\arraystretch", "\\bx", "\\pair"]
+        );
         // A macro that names itself does not loop.
-        assert_eq!(names("\\loop"), vec!["\\loop"]);
-        // The definition is part of it: another body, another dependency string.
+        assert_eq!(names(&ix, "\\loop"), vec!["\\arraystretch", "\\loop"]);
+        // Macros every formula depends on, and what their bodies reach.
+        assert_eq!(
+            names(&m.index(&["\\xt"]), "a"),
+            vec!["\\arraystretch", "\\bx", "\\xt"]
+        );
+        // The definition is part of the string: another body, another dependency string.
         let other = parse("\\newcommand{\\bx}{\\boldsymbol{x}}\n").unwrap();
         assert_ne!(
-            ix.dependencies("\\bx"),
+            m.index(&[]).dependencies("\\bx"),
             other.index(&[]).dependencies("\\bx")
         );
-        // Macros every formula depends on are in every formula's dependencies.
-        let ix = m.index(&["\\loop"]);
-        let d = ix.dependencies("a");
-        assert!(d.starts_with("\\loop\u{0}"), "{d:?}");
+        let none = parse("").unwrap();
+        assert_eq!(none.index(&[]).dependencies("\\bx"), "");
     }
 
     #[test]

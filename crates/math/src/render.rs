@@ -69,17 +69,14 @@ impl Renderer {
         })
     }
 
-    /// Whether KaTeX itself defines `name` (e.g. `\R`), so that a book macro of that name replaces
-    /// a built-in one, which KaTeX's own macros may expand to.
+    /// Whether KaTeX itself defines `name` (e.g. `\\R`), so that a book macro of that name replaces
+    /// one of KaTeX's commands, which KaTeX's own macros may expand to.
+    ///
+    /// Asked the way KaTeX decides it: `\\newcommand` refuses to redefine a name KaTeX knows in any
+    /// role (macro, function, math or text symbol). Any other failure counts as "defined", which
+    /// at worst makes a macro a dependency of every formula.
     pub fn is_katex_builtin(&self, name: &str) -> bool {
-        match katex::render_with_opts(name, &self.bare) {
-            Ok(_) => true,
-            // Anything else (a missing argument, say) means KaTeX knew the name.
-            Err(katex::Error::JsExecError(detail)) => {
-                !detail.contains("Undefined control sequence")
-            }
-            Err(_) => true,
-        }
+        katex::render_with_opts(&format!("\\newcommand{{{name}}}{{}}"), &self.bare).is_err()
     }
 
     /// Render one formula. `Err` is the author's mistake; a broken engine is reported as one too,
@@ -284,6 +281,10 @@ mod tests {
         assert!(r.is_katex_builtin("\\R"));
         assert!(r.is_katex_builtin("\\frac"));
         assert!(r.is_katex_builtin("\\iff"));
+        assert!(r.is_katex_builtin("\\argmin") && r.is_katex_builtin("\\N"));
+        // Text-mode only, still KaTeX's.
+        assert!(r.is_katex_builtin("\\ss"));
+        assert!(r.is_katex_builtin("\\textdollar"));
         // Ours, not KaTeX's.
         assert!(!r.is_katex_builtin("\\bx"));
         assert!(!r.is_katex_builtin("\\second"));
