@@ -173,7 +173,6 @@ fn put(out: &mut Vec<u8>, bytes: &[u8]) {
 type Decoded = (HashMap<String, bool>, HashMap<Key, Entry>);
 
 /// What a cache file written under `header` holds, or None when it is stale or damaged.
-
 fn decode(bytes: &[u8], header: &[u8]) -> Option<Decoded> {
     let mut r = Reader(bytes.strip_prefix(MAGIC)?);
     if r.chunk()? != header {
