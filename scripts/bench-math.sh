@@ -53,6 +53,34 @@ ratio() { echo "$1 / $2" | bc -l | xargs printf "%.${3:-1}f"; }
 # cell LABEL: "wall s (cpu s)" medians.
 cell() { echo "$(med "$1" 1) s ($(med "$1" 2) s)"; }
 
+# time_all DIR KATEX_INPUT edits|no-edits: the timed runs on DIR/input.json, interleaved so that
+# load from anything else on the machine hits every column alike; "edits" also times a warm run
+# after editing one formula (the synthetic books' marker formula).
+time_all() {
+  local dir=$1 katex_input=$2 edits=$3 i
+  for i in $(seq "$RUNS"); do
+    rm -rf "$dir/target"
+    tm cold sh -c "'$MATH' <'$dir/input.json'"
+    tm katex sh -c "'$KATEX_BIN' <'$katex_input'"
+    tm warm sh -c "'$MATH' <'$dir/input.json'"
+    if [[ $edits == edits ]]; then
+      # A different edit each time, so each timed run renders exactly one new formula.
+      sed "s/edit}_{0}/edit}_{$i}/" "$dir/input.json" >"$dir/input-edited.json"
+      tm edited sh -c "'$MATH' <'$dir/input-edited.json'"
+    fi
+    rm -rf "$dir/target"
+    tm cold1 sh -c "RAYON_NUM_THREADS=1 '$MATH' <'$dir/input.json'"
+  done
+}
+
+# row NAME COUNTS EDITED_CELL: one line of the results table, from the medians.
+row() {
+  local x_cold x_warm
+  x_cold=$(ratio "$(med katex 1)" "$(med cold 1)" 1)
+  x_warm=$(ratio "$(med katex 1)" "$(med warm 1)" 0)
+  echo "| $1 | $2 | $(cell cold) | $(cell cold1) | $(cell warm) | $3 | $(cell katex) | ${x_cold}× | ${x_warm}× |" >>"$RESULTS"
+}
+
 mkdir -p "$WORK"
 RESULTS="$WORK/results.md"
 {
@@ -111,21 +139,8 @@ output = "htmlAndMathml"
   done
 
   cache="$dir/target/math-cache"
-  # Interleaved, so load from anything else on the machine hits every column alike.
-  for i in $(seq "$RUNS"); do
-    rm -rf "$cache"
-    tm cold sh -c "'$MATH' <'$dir/input.json'"
-    tm katex sh -c "'$KATEX_BIN' <'$dir/input.json'"
-    tm warm sh -c "'$MATH' <'$dir/input.json'"
-    # A different edit each time, so each timed run renders exactly one new formula.
-    sed "s/edit}_{0}/edit}_{$i}/" "$dir/input.json" >"$dir/input-edited.json"
-    tm edited sh -c "'$MATH' <'$dir/input-edited.json'"
-    rm -rf "$cache"
-    tm cold1 sh -c "RAYON_NUM_THREADS=1 '$MATH' <'$dir/input.json'"
-  done
-  x_cold=$(ratio "$(med katex 1)" "$(med cold 1)" 1)
-  x_warm=$(ratio "$(med katex 1)" "$(med warm 1)" 0)
-  echo "| $variant | $counts | $(cell cold) | $(cell cold1) | $(cell warm) | $(cell edited) | $(cell katex) | ${x_cold}× | ${x_warm}× |" >>"$RESULTS"
+  time_all "$dir" "$dir/input.json" edits
+  row "$variant" "$counts" "$(cell edited)"
 
   # Whole builds, for context (HTML rendering and search index included), one run each.
   base=$(printf '%s' "$common_toml" | sed '/^\[preprocessor.katex\]/,$d')
@@ -166,17 +181,8 @@ if [[ $theirs -ne $total ]]; then
 fi
 rm -rf "$dir/target"
 distinct=$(MDBOOK_MATH_TIMINGS=1 "$MATH" <"$dir/input.json" 2>&1 >/dev/null | sed -nE 's/.* ([0-9]+) distinct.*/\1/p')
-for i in $(seq "$RUNS"); do
-  rm -rf "$dir/target"
-  tm cold sh -c "'$MATH' <'$dir/input.json'"
-  tm katex sh -c "'$KATEX_BIN' <'$dir/input-katex.json'"
-  tm warm sh -c "'$MATH' <'$dir/input.json'"
-  rm -rf "$dir/target"
-  tm cold1 sh -c "RAYON_NUM_THREADS=1 '$MATH' <'$dir/input.json'"
-done
-x_cold=$(ratio "$(med katex 1)" "$(med cold 1)" 1)
-x_warm=$(ratio "$(med katex 1)" "$(med warm 1)" 0)
-echo "| the book itself | $total ($distinct with the macro checks) | $(cell cold) | $(cell cold1) | $(cell warm) | – | $(cell katex) | ${x_cold}× | ${x_warm}× |" >>"$RESULTS"
+time_all "$dir" "$dir/input-katex.json" no-edits
+row "the book itself" "$total ($distinct with the macro checks)" "–"
 
 {
   echo
