@@ -109,7 +109,7 @@ async function runSuites(browser, origin, suiteList, results, { jobs, quietLabel
             if (outcomes.some(([, o]) => !o.ok && !o.skip)) {
                 const again = await checkPage(context, origin, suite, p);
                 if (!again.some(([, o]) => !o.ok && !o.skip)) {
-                    console.log(`retry ${label}: failed once (${outcomes.filter(([, o]) => !o.ok && !o.skip).map(([n]) => n).join(', ')}), passed on the second run`);
+                    console.log(`retry ${label}: failed once (${outcomes.filter(([, o]) => !o.ok && !o.skip).map(([n, o]) => `${n}: ${o.detail || 'no detail'}`).join('; ')}), passed on the second run`);
                 }
                 outcomes = again;
             }

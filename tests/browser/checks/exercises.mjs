@@ -11,6 +11,41 @@ async function counts(page) {
     }, FOLDABLE);
 }
 
+/** Let a frame pass (scroll events and the layout they cause), then wait for pending fonts. */
+async function settle(page) {
+    await page.evaluate(async () => {
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        if (document.fonts) { await document.fonts.ready; }
+    });
+}
+
+/** Click `locator` and say where the press and the release landed, so a failed toolbar check tells
+ *  a missed click from a broken handler.
+ *
+ *  The page is scrolled to the top and then down to the button first, as a reader would come to
+ *  it. mdBook's menu bar is moved by a `scroll` listener (position: relative with a `top` that
+ *  trails the scroll position); after the earlier checks jumped up and down the page it could sit
+ *  mid-screen, over the button: the press landed on the bar's title, the bar turned sticky under
+ *  the hovering pointer, the release landed on the button, and no click reached it (seen at 375 px,
+ *  in one run of three). Coming from above leaves the bar at the top of the document. */
+async function clickAndTell(page, locator) {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await settle(page);
+    await locator.scrollIntoViewIfNeeded();
+    await settle(page);
+    await page.evaluate(() => {
+        window.__clickTrace = [];
+        const tag = (t) => `${t.tagName.toLowerCase()}${typeof t.className === 'string' && t.className ? '.' + t.className.trim().split(/\s+/).join('.') : ''}`;
+        for (const type of ['pointerdown', 'pointerup', 'click']) {
+            document.addEventListener(type, (e) => {
+                window.__clickTrace.push(`${type} on ${tag(e.target)} at ${Math.round(e.clientX)},${Math.round(e.clientY)}`);
+            }, { capture: true, once: true });
+        }
+    });
+    await locator.click();
+    return page.evaluate(() => window.__clickTrace.join(', ') || 'no pointer events');
+}
+
 /** Answers and hints are closed when the page has loaded. */
 export const answersCollapsed = {
     name: 'answers-collapsed',
@@ -57,10 +92,10 @@ export const summaryClickOpens = {
         const summary = page.locator(`${ANSWERS} > summary`).first();
         if (await summary.count() === 0) { return { skip: true }; }
         const before = await summary.evaluate((s) => s.parentElement.open);
-        await summary.click();
+        const on = await clickAndTell(page, summary);
         const after = await summary.evaluate((s) => s.parentElement.open);
         await summary.click();   // leave it as it was
-        return { ok: !before && after, detail: `open before ${before}, after click ${after}` };
+        return { ok: !before && after, detail: `open before ${before}, after click ${after} (${on})` };
     },
 };
 
@@ -76,9 +111,9 @@ export const expandAllOpens = {
         }
         if (n !== 1) { return { ok: false, detail: `${n} 展开全部答案 buttons` }; }
         const label = (await button.textContent()).trim();
-        await button.click();
+        const on = await clickAndTell(page, button);
         const c = await counts(page);
-        return { ok: label === '展开全部答案' && c.open === c.total, detail: `label 「${label}」, ${c.open}/${c.total} open` };
+        return { ok: label === '展开全部答案' && c.open === c.total, detail: `label 「${label}」, ${c.open}/${c.total} open (${on})` };
     },
 };
 
@@ -88,9 +123,9 @@ export const collapseAllCloses = {
     async run({ page }) {
         const button = page.locator('.exercise-toolbar button[data-action="collapse-answers"]');
         if (await button.count() === 0) { return { skip: true }; }
-        await button.click();
+        const on = await clickAndTell(page, button);
         const c = await counts(page);
-        return { ok: c.open === 0, detail: `${c.open}/${c.total} still open` };
+        return { ok: c.open === 0, detail: `${c.open}/${c.total} still open (${on})` };
     },
 };
 
