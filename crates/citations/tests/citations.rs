@@ -1,13 +1,8 @@
 //! The citation preprocessor on a small book written to a temporary directory.
 
-use std::path::Path;
-
 use mdbook_citations::Citations;
-use mdbook_preprocessor::PreprocessorContext;
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
-use mdbook_preprocessor::config::Config;
-use preprocessor_kit::Diagnostics;
-use preprocessor_kit::protocol::BookPreprocessor;
+use preprocessor_kit::testing::{self, page};
 
 const BIB: &str = "[ho2020denoising]\nauthors = [\"Jonathan Ho\", \"Ajay Jain\", \"Pieter Abbeel\"]\ntitle = \"Denoising Diffusion Probabilistic Models\"\nyear = 2020\nvenue = \"NeurIPS 2020\"\narxiv = \"2006.11239\"\n\n[ho2022classifierfree]\nauthors = [\"Jonathan Ho\", \"Tim Salimans\"]\ntitle = \"Classifier-Free Diffusion Guidance\"\nyear = 2022\nvenue = \"Workshop\"\narxiv = \"2207.12598\"\n";
 
@@ -15,9 +10,7 @@ fn run(pages: &[(&str, &str)], bib: &str) -> Result<Book, Vec<String>> {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir_all(dir.path().join("book")).expect("mkdir");
     std::fs::write(dir.path().join("book/references.toml"), bib).expect("write bib");
-    let mut config = Config::default();
-    config.book.src = "book".into();
-    let ctx = PreprocessorContext::new(dir.path().to_path_buf(), config, "html".into());
+    let ctx = testing::context(dir.path());
     let mut ch1 = Chapter::new("第 1 章", "# 1\n".into(), "ch01/index.md", vec![]);
     for (p, c) in pages {
         ch1.sub_items.push(BookItem::Chapter(Chapter::new(
@@ -34,19 +27,7 @@ fn run(pages: &[(&str, &str)], bib: &str) -> Result<Book, Vec<String>> {
         vec![],
     );
     let book = Book::new_with_items(vec![ch1.into(), refs.into()]);
-    Citations
-        .run(&ctx, book)
-        .map_err(|e| match e.downcast_ref::<Diagnostics>() {
-            Some(d) => d.items.iter().map(|d| d.to_string()).collect(),
-            None => vec![format!("{e:#}")],
-        })
-}
-
-fn page<'b>(b: &'b Book, path: &str) -> &'b str {
-    b.chapters()
-        .find(|c| c.path.as_deref() == Some(Path::new(path)))
-        .map(|c| c.content.as_str())
-        .expect("page")
+    testing::run(&Citations, &ctx, book)
 }
 
 #[test]

@@ -1,19 +1,12 @@
 //! The exercise preprocessor on small in-memory books: output HTML, numbering, cross-references,
 //! the index page, and every author mistake with its file:line:col.
 
-use mdbook_exercises::Exercises;
-use mdbook_preprocessor::PreprocessorContext;
-use mdbook_preprocessor::book::{Book, BookItem, Chapter};
-use mdbook_preprocessor::config::Config;
-use preprocessor_kit::Diagnostics;
-use preprocessor_kit::protocol::BookPreprocessor;
-use proptest::prelude::*;
+use std::path::Path;
 
-fn ctx() -> PreprocessorContext {
-    let mut config = Config::default();
-    config.book.src = "book".into();
-    PreprocessorContext::new("/tmp/book".into(), config, "html".into())
-}
+use mdbook_exercises::Exercises;
+use mdbook_preprocessor::book::{Book, BookItem, Chapter};
+use preprocessor_kit::testing::{self, page};
+use proptest::prelude::*;
 
 /// A book with a chapter index page, the given section pages under ch01/ (and ch02/ for names
 /// starting with "ch02/"), and the exercise index page.
@@ -54,19 +47,7 @@ fn book(pages: &[(&str, &str)]) -> Book {
 }
 
 fn run(b: Book) -> Result<Book, Vec<String>> {
-    Exercises
-        .run(&ctx(), b)
-        .map_err(|e| match e.downcast_ref::<Diagnostics>() {
-            Some(d) => d.items.iter().map(|d| d.to_string()).collect(),
-            None => vec![format!("not a diagnostic: {e:#}")],
-        })
-}
-
-fn page<'b>(b: &'b Book, path: &str) -> &'b str {
-    b.chapters()
-        .find(|c| c.path.as_deref() == Some(std::path::Path::new(path)))
-        .map(|c| c.content.as_str())
-        .expect("page exists")
+    testing::run(&Exercises, &testing::context(Path::new("/tmp/book")), b)
 }
 
 const GOOD: &str = "# 1.1 节\n\n正文。\n\n::: exercise {#ex-one .theory difficulty=2} 第一题 `torch.randn` 与 $x_t$\n题目正文。\n\n::: hint\n提示正文。\n:::\n\n::: answer\n答案正文,含 $$a$$。\n:::\n:::\n\n::: exercise {#ex-two .implementation difficulty=3 skeleton=minidiff.forward.q_sample} 第二题 a|b\n实现。\n::: answer\n步骤。\n:::\n:::\n\n见 [](#ex-ex-two) 与 [那道题](#ex-ex-one)。\n";

@@ -69,10 +69,10 @@ impl Renderer {
         })
     }
 
-    /// Whether KaTeX itself defines `name` (e.g. `\\R`), so that a book macro of that name replaces
+    /// Whether KaTeX itself defines `name` (e.g. `\R`), so that a book macro of that name replaces
     /// one of KaTeX's commands, which KaTeX's own macros may expand to.
     ///
-    /// Asked the way KaTeX decides it: `\\newcommand` refuses to redefine a name KaTeX knows in any
+    /// Asked the way KaTeX decides it: `\newcommand` refuses to redefine a name KaTeX knows in any
     /// role (macro, function, math or text symbol). Any other failure counts as "defined", which
     /// at worst makes a macro a dependency of every formula.
     pub fn is_katex_builtin(&self, name: &str) -> bool {

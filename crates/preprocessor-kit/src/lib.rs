@@ -22,6 +22,8 @@ pub mod refs;
 pub mod scan;
 pub mod source;
 pub mod splice;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use source::SourceFile;

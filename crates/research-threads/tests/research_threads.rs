@@ -1,17 +1,10 @@
 //! The research-thread preprocessor on small in-memory books.
 
-use mdbook_preprocessor::PreprocessorContext;
-use mdbook_preprocessor::book::{Book, BookItem, Chapter};
-use mdbook_preprocessor::config::Config;
-use mdbook_research_threads::{INDEX_MARKER, ResearchThreads};
-use preprocessor_kit::Diagnostics;
-use preprocessor_kit::protocol::BookPreprocessor;
+use std::path::Path;
 
-fn ctx() -> PreprocessorContext {
-    let mut config = Config::default();
-    config.book.src = "book".into();
-    PreprocessorContext::new("/tmp/book".into(), config, "html".into())
-}
+use mdbook_preprocessor::book::{Book, BookItem, Chapter};
+use mdbook_research_threads::{INDEX_MARKER, ResearchThreads};
+use preprocessor_kit::testing::{self, page};
 
 fn book(pages: &[(&str, &str)]) -> Book {
     let mut ch1 = Chapter::new(
@@ -38,19 +31,11 @@ fn book(pages: &[(&str, &str)]) -> Book {
 }
 
 fn run(b: Book) -> Result<Book, Vec<String>> {
-    ResearchThreads
-        .run(&ctx(), b)
-        .map_err(|e| match e.downcast_ref::<Diagnostics>() {
-            Some(d) => d.items.iter().map(|d| d.to_string()).collect(),
-            None => vec![format!("not a diagnostic: {e:#}")],
-        })
-}
-
-fn page<'b>(b: &'b Book, path: &str) -> &'b str {
-    b.chapters()
-        .find(|c| c.path.as_deref() == Some(std::path::Path::new(path)))
-        .map(|c| c.content.as_str())
-        .expect("page exists")
+    testing::run(
+        &ResearchThreads,
+        &testing::context(Path::new("/tmp/book")),
+        b,
+    )
 }
 
 const GOOD: &str = "# 1.1\n\n::: research {#rt-snr tags=noise-schedule,theory} 最优噪声调度存在吗?\n**问题** 是否存在与数据无关的最优调度?\n\n**为什么重要** 调度决定训练效率。\n\n**起点文献** [@kingma2021variational]\n\n**第一个实验** 在二维数据上比较。\n:::\n\n见 [](#rt-snr)。\n";
