@@ -25,6 +25,7 @@ fn a_broken_link_and_a_missing_image_are_caught() {
             "book/ch01/1-1.md",
             "\n\n见 [不存在的一节](../ch03/3-99.md)。\n\n<img src=\"../figures/ch01/no-such-figure.svg\" alt=\"无\">\n",
         )
+        .map(drop)
     })
     .expect("build attempt");
     assert!(attempt.is_ok(), "{}", attempt.stderr());

@@ -168,18 +168,13 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Append `text` to a file of a book copy.
-pub fn append(copy: &Path, rel: &str, text: &str) -> Result<()> {
+/// Append `text` to a file of a book copy; returns the 1-based line on which `text` starts, so a
+/// test can predict the `file:line` of an error in it (line k of `text` is the result + k − 1).
+pub fn append(copy: &Path, rel: &str, text: &str) -> Result<usize> {
     let p = copy.join(rel);
     let mut s = std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))?;
+    let first_line = s.matches('\n').count() + 1;
     s.push_str(text);
     std::fs::write(&p, s)?;
-    Ok(())
-}
-
-/// Number of lines of a book copy's file (to predict the line of appended text).
-pub fn line_count(copy: &Path, rel: &str) -> usize {
-    std::fs::read_to_string(copy.join(rel))
-        .map(|s| s.lines().count())
-        .unwrap_or(0)
+    Ok(first_line)
 }
