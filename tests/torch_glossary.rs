@@ -89,16 +89,16 @@ const FIXTURE_GLOSSARY: &str = r#"# Test glossary.
 desc = "生成给定形状的标准正态随机张量"
 
 ["torch.randn_like"]
-desc = "生成与输入张量形状相同(默认 dtype、设备也相同)的标准正态随机张量"
+desc = "生成与输入张量形状相同（默认 dtype、设备也相同）的标准正态随机张量"
 
 ["torch.nn.GroupNorm"]
-desc = "组归一化:把通道分成若干组,在每组内用均值和方差做归一化"
+desc = "组归一化：把通道分成若干组，在每组内用均值和方差做归一化"
 
 ["torch.cumprod"]
 desc = "沿指定维度求累积乘积"
 
 ["torch.nn.functional.mse_loss"]
-desc = "均方误差损失的函数形式,默认对所有元素取平均"
+desc = "均方误差损失的函数形式，默认对所有元素取平均"
 
 ["torch.exp"]
 desc = "逐元素求指数函数 e^x"
@@ -110,7 +110,7 @@ desc = "逐元素平方根"
 desc = "沿维度求相邻元素之差"
 
 ["torch.optim.swa_utils.AveragedModel"]
-desc = "保存模型参数的滑动平均副本(可用于 EMA)"
+desc = "保存模型参数的滑动平均副本（可用于 EMA）"
 "#;
 
 /// Text of `<code>` elements naming a PyTorch API outside `<pre>`, headings and links.
@@ -221,13 +221,13 @@ fn mentions_are_linked_in_prose_exercises_and_tables_but_not_in_code_headings_or
     assert!(
         html.contains(&format!(
             "<a class=\"torch-api\" href=\"{docs}/torch.randn_like.html\" \
-             title=\"生成与输入张量形状相同(默认 dtype、设备也相同)的标准正态随机张量\">\
+             title=\"生成与输入张量形状相同（默认 dtype、设备也相同）的标准正态随机张量\">\
              <code>torch.randn_like</code></a>"
         )),
         "{html}"
     );
     assert!(html.contains(&format!(
-        "<a class=\"torch-api\" href=\"{docs}/torch.nn.GroupNorm.html\" title=\"组归一化:把通道分成若干组,在每组内用均值和方差做归一化\"><code>nn.GroupNorm(8, 64)</code></a>"
+        "<a class=\"torch-api\" href=\"{docs}/torch.nn.GroupNorm.html\" title=\"组归一化：把通道分成若干组，在每组内用均值和方差做归一化\"><code>nn.GroupNorm(8, 64)</code></a>"
     )));
     assert!(
         html.contains(&format!("href=\"{docs}/torch.sqrt.html\"")),
@@ -237,7 +237,7 @@ fn mentions_are_linked_in_prose_exercises_and_tables_but_not_in_code_headings_or
         "href=\"{docs}/torch.cumprod.html\" title=\"沿指定维度求累积乘积\"><code>torch.cumprod</code></a>"
     )), "exercise body");
     assert!(html.contains(&format!(
-        "href=\"{docs}/torch.nn.functional.mse_loss.html\" title=\"均方误差损失的函数形式,默认对所有元素取平均\"><code>F.mse_loss(pred, eps)</code></a>"
+        "href=\"{docs}/torch.nn.functional.mse_loss.html\" title=\"均方误差损失的函数形式，默认对所有元素取平均\"><code>F.mse_loss(pred, eps)</code></a>"
     )), "exercise answer");
     // A paragraph that starts with a link is still a paragraph, not an HTML block.
     assert!(html.contains(&format!(

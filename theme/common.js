@@ -49,8 +49,8 @@
         });
         var details = el('details', { 'class': 'fold code-fold-details' });
         var summary = el('summary');
-        summary.appendChild(el('span', { 'class': 'fold-label-closed' }, '展开全部代码(共 ' + n + ' 行)'));
-        summary.appendChild(el('span', { 'class': 'fold-label-open' }, '折叠代码(共 ' + n + ' 行)'));
+        summary.appendChild(el('span', { 'class': 'fold-label-closed' }, '展开全部代码（共 ' + n + ' 行）'));
+        summary.appendChild(el('span', { 'class': 'fold-label-open' }, '折叠代码（共 ' + n + ' 行）'));
         pre.parentNode.insertBefore(wrap, pre);
         details.appendChild(summary);
         details.appendChild(pre);
@@ -229,7 +229,7 @@
         if (!tags.length) { return; }
 
         var bar = el('div', { 'class': 'tag-filter', role: 'group', 'aria-label': '按标签筛选研究线索' });
-        bar.appendChild(el('span', { 'class': 'tag-filter-label' }, '按标签筛选:'));
+        bar.appendChild(el('span', { 'class': 'tag-filter-label' }, '按标签筛选：'));
         var status = el('span', { 'class': 'tag-filter-status', role: 'status', 'aria-live': 'polite' });
         var buttons = [];
         function button(tag, label) {
@@ -238,7 +238,7 @@
             buttons.push(b);
             bar.appendChild(b);
         }
-        button('', '全部(' + items.length + ')');
+        button('', '全部（' + items.length + '）');
         tags.forEach(function (t) { button(t, t + '(' + counts[t] + ')'); });
         bar.appendChild(status);
         function boxOf(g) { return g.closest('.table-wrapper') || g; }

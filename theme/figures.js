@@ -134,7 +134,7 @@
     var svg = svgEl("svg", {
       viewBox: [-L - pad, -L - pad, 2 * (L + pad), 2 * (L + pad)].join(" "),
       role: "img",
-      "aria-label": (img.getAttribute("alt") || "") + "(可交互:拖动滑块改变 t)",
+      "aria-label": (img.getAttribute("alt") || "") + "（可交互：拖动滑块改变 t）",
     }, plotBox);
     for (var g = -2; g <= 2; g += 2) {
       svgEl("line", { class: "ifig-grid", x1: g, y1: -L, x2: g, y2: L }, svg);
@@ -228,9 +228,9 @@
       var lambda = a >= 1 ? "+∞" : fmt(Math.log(a) - Math.log1p(-a));
       // Only our own numbers and fixed strings go into innerHTML.
       readout.innerHTML = [
-        "<i>t</i> = " + state.t + " / " + T + "(" + names[state.schedule] + "调度)",
+        "<i>t</i> = " + state.t + " / " + T + "（" + names[state.schedule] + "调度）",
         "ᾱ<sub><i>t</i></sub> = " + fmt(a),
-        "信号系数 √(ᾱ<sub><i>t</i></sub>) = " + fmt(sa) + ",噪声系数 √(1 − ᾱ<sub><i>t</i></sub>) = " + fmt(sn),
+        "信号系数 √(ᾱ<sub><i>t</i></sub>) = " + fmt(sa) + "，噪声系数 √(1 − ᾱ<sub><i>t</i></sub>) = " + fmt(sn),
         "对数信噪比 λ<sub><i>t</i></sub> = " + lambda,
       ].map(function (line) { return "<div>" + line + "</div>"; }).join("");
       container.setAttribute("data-t", String(state.t));

@@ -21,7 +21,8 @@ pub struct Entry {
 #[derive(Debug, Default)]
 pub struct Bibliography {
     pub entries: BTreeMap<String, Entry>,
-    /// In-text label per key, e.g. `Ho 等, 2020` or `Song 等, 2021a`.
+    /// In-text label per key, e.g. `Ho 等，2020` or `Song 等，2021a` (full-width comma: the label
+    /// stands in Chinese text).
     pub labels: HashMap<String, String>,
     /// 1-based line of each key's table in the file (for warnings).
     pub lines: HashMap<String, usize>,
@@ -153,7 +154,7 @@ pub fn surname(name: &str) -> String {
     words[start..].join(" ")
 }
 
-/// `Ho, 2020`, `Ho 和 Salimans, 2022`, `Ho 等, 2020`; equal labels get `a`, `b` … in key order.
+/// `Ho，2020`, `Ho 和 Salimans，2022`, `Ho 等，2020`; equal labels get `a`, `b` … in key order.
 fn labels(entries: &BTreeMap<String, Entry>) -> HashMap<String, String> {
     let base: Vec<(&String, String)> = entries
         .iter()
@@ -164,7 +165,7 @@ fn labels(entries: &BTreeMap<String, Entry>) -> HashMap<String, String> {
                 [a, ..] => format!("{} 等", surname(a)),
                 [] => "?".into(),
             };
-            (k, format!("{who}, {}", e.year))
+            (k, format!("{who}，{}", e.year))
         })
         .collect();
     let mut count: HashMap<&str, usize> = HashMap::new();
@@ -215,9 +216,9 @@ mod tests {
              [c2022z]\nauthors=[\"Jonathan Ho\",\"Tim Salimans\"]\ntitle=\"W\"\nyear=2022\nvenue=\"V\"\narxiv=\"2207.12598\"\n",
         )
         .unwrap();
-        assert_eq!(bib.labels["a2021x"], "Song 等, 2021a");
-        assert_eq!(bib.labels["b2021y"], "Song 等, 2021b");
-        assert_eq!(bib.labels["c2022z"], "Ho 和 Salimans, 2022");
+        assert_eq!(bib.labels["a2021x"], "Song 等，2021a");
+        assert_eq!(bib.labels["b2021y"], "Song 等，2021b");
+        assert_eq!(bib.labels["c2022z"], "Ho 和 Salimans，2022");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Citations: `[@key]` in prose becomes `(Ho 等, 2020)` linking to the 参考文献 page, whose entries
+//! Citations: `[@key]` in prose becomes `（Ho 等，2020）` linking to the 参考文献 page, whose entries
 //! link to arXiv (or DOI/URL); each chapter's summary page gets the chapter's reference list.
 
 pub mod bib;
@@ -121,7 +121,7 @@ pub fn cite_book(
                 let locator = item
                     .locator
                     .as_deref()
-                    .map(|l| format!(", {}", escape_text(l)))
+                    .map(|l| format!("，{}", escape_text(l)))
                     .unwrap_or_default();
                 links.push(format!(
                     "<a class=\"citation\" href=\"{href}\" title=\"{}\">{}</a>{locator}",
@@ -130,7 +130,7 @@ pub fn cite_book(
                 ));
             }
             if links.len() == c.items.len() {
-                let html = format!("<span class=\"citations\">({})</span>", links.join("; "));
+                let html = format!("<span class=\"citations\">（{}）</span>", links.join("；"));
                 splicer.replace(
                     c.range.clone(),
                     keep_lines(&html, &ch.content[c.range.clone()]),
@@ -230,7 +230,7 @@ fn generate(mut book: Book, bib: &Bibliography, uses: &[Use]) -> Book {
                     String::new()
                 } else {
                     format!(
-                        " <span class=\"cited-by\">引用于:{}</span>",
+                        " <span class=\"cited-by\">引用于：{}</span>",
                         back.join("、")
                     )
                 };

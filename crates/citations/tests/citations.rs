@@ -35,14 +35,14 @@ fn citations_link_to_the_reference_page_which_links_to_arxiv() {
     let text = "DDPM [@ho2020denoising, 第 3 节] 与 CFG [@ho2022classifierfree; @ho2020denoising]。\n\n本章\n\n<!-- chapter-references -->\n";
     let out = run(&[("ch01/1-1.md", text)], BIB).unwrap();
     let p = page(&out, "ch01/1-1.md");
-    assert!(p.contains("<span class=\"citations\">(<a class=\"citation\" href=\"../references.html#ref-ho2020denoising\" title=\"Denoising Diffusion Probabilistic Models\">Ho 等, 2020</a>, 第 3 节)</span>"), "{p}");
-    assert!(p.contains(">Ho 和 Salimans, 2022</a>; <a"));
+    assert!(p.contains("<span class=\"citations\">（<a class=\"citation\" href=\"../references.html#ref-ho2020denoising\" title=\"Denoising Diffusion Probabilistic Models\">Ho 等，2020</a>，第 3 节）</span>"), "{p}");
+    assert!(p.contains(">Ho 和 Salimans，2022</a>；<a"));
     assert!(p.contains("<h2 id=\"chapter-references\">本章参考文献</h2>"));
     assert_eq!(p.lines().count(), text.lines().count());
     let refs = page(&out, "references.md");
     assert!(refs.contains("<li class=\"reference\" id=\"ref-ho2020denoising\">"));
     assert!(refs.contains("<a href=\"https://arxiv.org/abs/2006.11239\">arXiv:2006.11239</a>"));
-    assert!(refs.contains("引用于:<a href=\"ch01/1-1.html\">节 ch01/1-1.md</a>"));
+    assert!(refs.contains("引用于：<a href=\"ch01/1-1.html\">节 ch01/1-1.md</a>"));
 }
 
 #[test]

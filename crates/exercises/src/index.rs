@@ -20,13 +20,13 @@ pub fn fill(book: &mut Book, reg: &Registry) {
         let count = |k: &str| reg.exercises.items.iter().filter(|e| e.kind == k).count();
         let _ = writeln!(
             md,
-            "全书共有 {} 道练习:{}。点击编号跳到题目;答案在题目下方,默认折叠。\n",
+            "全书共有 {} 道练习：{}。点击编号跳到题目；答案在题目下方，默认折叠。\n",
             reg.exercises.items.len(),
             KINDS
                 .iter()
                 .map(|(k, z)| format!("{z} {} 道", count(k)))
                 .collect::<Vec<_>>()
-                .join(",")
+                .join("，")
         );
         for (label, title) in &reg.chapters {
             let rows: Vec<_> = reg

@@ -32,7 +32,7 @@ pub fn fill(book: &mut Book, reg: &Registry) {
         let mut md = String::new();
         let _ = writeln!(
             md,
-            "全书共有 {} 条研究线索,涉及 {} 个标签。每条线索给出开放问题、它为什么重要、起点文献和一个可以在玩具数据上先做的实验。\n",
+            "全书共有 {} 条研究线索，涉及 {} 个标签。每条线索给出开放问题、它为什么重要、起点文献和一个可以在玩具数据上先做的实验。\n",
             reg.threads.items.len(),
             tags.len()
         );

@@ -18,7 +18,7 @@ pub struct Doc {
     pub title: String,
     /// The page's title (from SUMMARY), shown before the title when they differ.
     pub page: String,
-    /// The chapters the page sits in (SUMMARY's parents), e.g. `第 3 章 去噪扩散概率模型 (DDPM)`:
+    /// The chapters the page sits in (SUMMARY's parents), e.g. `第 3 章 去噪扩散概率模型（DDPM）`:
     /// a query term found here counts as matched (3.3's sections are about DDPM).
     pub context: String,
     /// Plain text, whitespace collapsed.

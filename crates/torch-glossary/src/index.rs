@@ -96,7 +96,7 @@ pub fn render(
             };
             out.push_str(&format!(
                 "<dt>{}</dt><dd><span class=\"torch-api-desc\">{}</span> \
-                 <span class=\"torch-api-uses\">出现在:",
+                 <span class=\"torch-api-uses\">出现在：",
                 link(&entry.url, &entry.desc, name),
                 one_line(&escape_text(&entry.desc)),
             ));
@@ -203,7 +203,7 @@ mod tests {
              title=\"正态 &lt;随机&gt; 张量\"><code>torch.randn</code></a>"
         ));
         assert!(html.contains(
-            "出现在:<a href=\"ch01/1-4.html\">1.4 前向</a>、<a href=\"ch03/3-5.html\">3.5 训练</a>"
+            "出现在：<a href=\"ch01/1-4.html\">1.4 前向</a>、<a href=\"ch03/3-5.html\">3.5 训练</a>"
         ));
         // Unused entries are not listed.
         assert!(!html.contains("torch.cumprod"));
