@@ -270,18 +270,20 @@ def chapter_titles() -> dict[str, str]:
 
 
 def _wrap(title: str, width: int = 12) -> str:
-    """Break a title into lines of about `width` full-width characters, preferring spaces and ':'."""
+    """Break a title into lines of about `width` full-width characters, preferring spaces and '：'.
+
+    A Latin run stays in one piece with the full-width parentheses around it (「（DDPM）」)."""
     def w(s: str) -> float:
         return sum(1.0 if ord(c) > 0x2E80 else 0.55 for c in s)
 
     lines, cur = [], ""
-    tokens = re.findall(r"[A-Za-z0-9\-/()·]+|\s+|[:()]|.", title)
+    tokens = re.findall(r"（?[A-Za-z0-9\-/()·]+）?|\s+|[:：()]|.", title)
     for tok in tokens:
         if cur and w(cur + tok) > width and not tok.isspace():
             lines.append(cur.strip())
             cur = ""
         cur += tok
-        if tok == ":":
+        if tok in (":", "："):
             lines.append(cur.strip())
             cur = ""
     if cur.strip():

@@ -4,7 +4,8 @@
 //!   character and not followed by a letter or digit → `。`.
 //! - straight double quotes `"…"` around or next to Chinese text → `「…」` (`『…』` inside 「」).
 //! - parentheses: full-width `（…）` when the text inside is Chinese or the text right before the
-//!   opening one (or right after the closing one) is; half-width only in purely English or
+//!   opening one (past a few English words: `扩散 Transformer (DiT)`) or right after the closing
+//!   one is; half-width only in purely English or
 //!   mathematical context, and around equation numbers (`式 (12)`, `(3.3a)`) and calls (`len(x)`).
 //!
 //! "Next to" looks past spaces, emphasis markers, brackets, numbers and anything hidden on the
@@ -136,6 +137,31 @@ impl Ctx<'_> {
         } else {
             Some(Side::Other)
         }
+    }
+
+    /// Chinese text before `pos` past a few English words: `扩散 Transformer (DiT)`.
+    fn chinese_before_words(&self, pos: usize) -> bool {
+        let mut p = pos;
+        while p > 0 && pos - p <= 40 {
+            if let Some(r) = self.hidden_at(p - 1) {
+                if self.text[r.clone()].contains('\n') {
+                    return false;
+                }
+                p = r.start;
+                continue;
+            }
+            let Some(c) = self.text[..p].chars().next_back() else {
+                return false;
+            };
+            if is_cjk(c) {
+                return true;
+            }
+            if !(c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '_' | '*')) {
+                return false;
+            }
+            p -= c.len_utf8();
+        }
+        false
     }
 
     fn chinese_near(&self, start: usize, end: usize) -> bool {
@@ -415,7 +441,9 @@ fn parens(cx: &Ctx<'_>, chars: &[(usize, char)], out: &mut Vec<Finding>) {
         // In Markdown the text around counts too: `第 3 章 (DDPM)`, `(1) 构造`.
         let chinese = han_between(chars, a, z)
             || (cx.flavour == Flavour::Markdown
-                && (cx.left(a) == Side::Cjk || cx.right(z + cz.len_utf8()) == Side::Cjk));
+                && (cx.left(a) == Side::Cjk
+                    || cx.right(z + cz.len_utf8()) == Side::Cjk
+                    || cx.chinese_before_words(a)));
         if !chinese || ca == '(' && (is_equation_number(text, a, inner) || is_call(text, a)) {
             continue;
         }

@@ -93,6 +93,10 @@ fn parentheses_follow_their_context() {
         ("$x$ (见 3.2 节),然后", "$x$（见 3.2 节），然后"),
         ("(1) 构造;(2) 更新", "（1）构造；（2）更新"),
         (
+            "第 7 章 扩散 Transformer (DiT)",
+            "第 7 章 扩散 Transformer（DiT）",
+        ),
+        (
             "[第 6 章 流匹配 (Flow Matching)](ch06/index.md)",
             "[第 6 章 流匹配（Flow Matching）](ch06/index.md)",
         ),
