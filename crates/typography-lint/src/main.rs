@@ -55,7 +55,7 @@ fn run() -> Result<bool> {
     for p in &paths {
         collect(p, &mut files)?;
     }
-    let (mut problems, mut changed, mut left) = (0usize, 0usize, 0usize);
+    let (mut problems, mut changed, mut left, mut refused) = (0usize, 0usize, 0usize, 0usize);
     for (path, kind) in &files {
         let display = path.to_string_lossy().replace('\\', "/");
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {display}"))?;
@@ -66,7 +66,15 @@ fn run() -> Result<bool> {
             }
             continue;
         }
-        let fixed = fix(*kind, &display, &text)?;
+        // A refused fix is reported and the other files are still fixed.
+        let fixed = match fix(*kind, &display, &text) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                refused += 1;
+                continue;
+            }
+        };
         if fixed != text {
             changed += 1;
             if mode == Mode::Fix {
@@ -92,6 +100,9 @@ fn run() -> Result<bool> {
             Ok(problems == 0)
         }
         Mode::Diff | Mode::Fix => {
+            if refused > 0 {
+                bail!("{refused} file(s) not fixed (see above); fix them by hand");
+            }
             let verb = if mode == Mode::Fix {
                 "fixed"
             } else {
