@@ -102,9 +102,11 @@ fn book_markup(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
             rest.find("}}").map(|e| e + 2)
         } else if rest.starts_with("{#") || rest.starts_with("{.") {
             rest.find('}').map(|e| e + 1)
-        } else if rest.starts_with("[@") || rest.starts_with("[^") {
+        } else if rest.starts_with("[@") {
+            rest.find(']').map(|e| e + 1)
+        } else if rest.starts_with("[^") {
+            // A footnote definition's label includes its colon.
             rest.find(']').map(|e| {
-                // A footnote definition's label includes its colon.
                 if rest[e + 1..].starts_with(':') {
                     e + 2
                 } else {

@@ -209,19 +209,20 @@ fn full_width(c: char) -> char {
 }
 
 /// `式 (12)`, `(3.3a)`: an equation number keeps its half-width parentheses, as the numbering
-/// preprocessor writes them (「式 (3.5)」).
+/// preprocessor writes them (「式 (3.5)」). A plain number in parentheses (`(0.30)`) is a value.
 fn is_equation_number(text: &str, open: usize, inner: &str) -> bool {
     let before = text[..open].trim_end_matches(' ');
-    let numbered = |s: &str| {
-        let s = s.trim_end_matches(|c: char| c.is_ascii_lowercase());
-        !s.is_empty()
-            && s.split('.')
-                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-    };
-    numbered(inner) && (before.ends_with('式') || inner.contains('.'))
+    let digits = inner.trim_end_matches(|c: char| c.is_ascii_lowercase());
+    let numbered = !digits.is_empty()
+        && digits
+            .split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let lettered = digits.len() < inner.len() && digits.contains('.');
+    numbered && (before.ends_with('式') || lettered)
 }
 
-/// `len(曲线)`: a function call in a docstring, not a parenthesis of the sentence.
+/// `len(曲线)`: a function call in a docstring, not a parenthesis of the sentence. (In Markdown a
+/// call is inline code; `guidance(那会…)` there is prose.)
 fn is_call(text: &str, open: usize) -> bool {
     let ident: String = text[..open]
         .chars()
@@ -444,7 +445,8 @@ fn parens(cx: &Ctx<'_>, chars: &[(usize, char)], out: &mut Vec<Finding>) {
                 && (cx.left(a) == Side::Cjk
                     || cx.right(z + cz.len_utf8()) == Side::Cjk
                     || cx.chinese_before_words(a)));
-        if !chinese || ca == '(' && (is_equation_number(text, a, inner) || is_call(text, a)) {
+        let call = cx.flavour == Flavour::Strings && is_call(text, a);
+        if !chinese || ca == '(' && (is_equation_number(text, a, inner) || call) {
             continue;
         }
         let mut edits = Vec::new();

@@ -31,6 +31,11 @@ fn marks_next_to_chinese() {
         ("**步骤.** 先算", "**步骤。** 先算"),
         ("变分下界...", "变分下界……"),
         ("比例 3:1,共 1,000 个", "比例 3:1，共 1,000 个"),
+        // A colon right after a citation, before Chinese text.
+        (
+            "DDIM [@song2021denoising]:构造",
+            "DDIM [@song2021denoising]：构造",
+        ),
     ];
     for (a, b) in cases {
         assert_eq!(md(a), b, "{a}");
@@ -92,6 +97,11 @@ fn parentheses_follow_their_context() {
         ("第 3 章 (DDPM)", "第 3 章（DDPM）"),
         ("$x$ (见 3.2 节),然后", "$x$（见 3.2 节），然后"),
         ("(1) 构造;(2) 更新", "（1）构造；（2）更新"),
+        (
+            "classifier-free guidance(那会使求值翻倍)",
+            "classifier-free guidance（那会使求值翻倍）",
+        ),
+        ("与纯高斯噪声(0.30)差不多", "与纯高斯噪声（0.30）差不多"),
         (
             "第 7 章 扩散 Transformer (DiT)",
             "第 7 章 扩散 Transformer（DiT）",
