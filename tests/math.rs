@@ -184,6 +184,12 @@ fn pages_contain_katex_html_and_no_errors() {
         );
         // KaTeX's `throwOnError` is on: our only red is the untrusted-command marker, never shipped.
         assert!(!html.contains("#cc0001"), "{}", path.display());
+        // The typeset renderer replaced every math placeholder (mdbook_math::placed).
+        assert!(
+            !html.contains(mdbook_math::placed::OPEN),
+            "{}: a math placeholder is left",
+            path.display()
+        );
     }
 }
 

@@ -13,6 +13,7 @@ pub mod cache;
 pub mod extract;
 pub mod macros;
 pub mod markup;
+pub mod placed;
 pub mod render;
 
 use std::collections::HashMap;
@@ -32,6 +33,7 @@ use rayon::prelude::*;
 
 use crate::cache::{Cache, Key};
 use crate::macros::Macros;
+use crate::placed::Placed;
 use crate::render::{KATEX_VERSION, RenderError, Renderer};
 
 /// The preprocessor, for `preprocessor_kit::protocol::main`.
@@ -58,7 +60,9 @@ impl BookPreprocessor for MathPreprocessor {
                 content: ch.content.clone(),
             });
         });
-        let diags = render_pages(&mut pages, &macros, &renderer, &mut cache)?;
+        // Placeholders only when the renderer that replaces them is part of the build.
+        let mut placed = cfg.placeholders.then(Placed::default);
+        let diags = render_pages(&mut pages, &macros, &renderer, &mut cache, placed.as_mut())?;
         // The cache only saves time: failing to write it must not fail the build.
         if let Err(e) = cache.save() {
             warn(&Diagnostic::in_file(
@@ -68,6 +72,9 @@ impl BookPreprocessor for MathPreprocessor {
         }
         if !diags.is_empty() {
             return Err(diags.into());
+        }
+        if let Some(placed) = &placed {
+            placed.save(&ctx.root.join(&cfg.cache_dir).join(PLACED_FILE))?;
         }
         let mut rendered = pages.into_iter();
         for_each_page_mut(&mut book, |ch| {
@@ -79,6 +86,9 @@ impl BookPreprocessor for MathPreprocessor {
     }
 }
 
+/// The side file of placeholder builds ([`placed`]), in the cache directory.
+pub const PLACED_FILE: &str = "placed.bin";
+
 /// `[preprocessor.math]` in book.toml. Both keys are optional.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -87,9 +97,14 @@ pub struct Config {
     /// Where the render cache lives, relative to the book root. Default: `target/math-cache`
     /// (mdBook empties the build directory on every build, so the cache cannot live there).
     pub cache_dir: PathBuf,
+    /// Whether the book has the `[output.typeset]` renderer: then pages get placeholders
+    /// ([`placed`]) and the renderer puts KaTeX's HTML in after mdBook wrote them.
+    pub placeholders: bool,
 }
 
 impl Config {
+    pub const DEFAULT_CACHE_DIR: &str = "target/math-cache";
+
     pub fn read(ctx: &PreprocessorContext) -> Result<Config> {
         let get = |key: &str| -> Result<Option<String>> {
             ctx.config
@@ -102,7 +117,8 @@ impl Config {
                 .unwrap_or_else(|| ctx.config.book.src.join("macros.tex")),
             cache_dir: get("cache-dir")?
                 .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from("target/math-cache")),
+                .unwrap_or_else(|| PathBuf::from(Config::DEFAULT_CACHE_DIR)),
+            placeholders: ctx.config.contains_key("output.typeset"),
         })
     }
 }
@@ -122,14 +138,16 @@ pub struct Page {
     pub content: String,
 }
 
-/// Replace every formula of `pages` by its HTML. Author mistakes (bad TeX, an unclosed `$$`, a
-/// macro that does not render) come back as diagnostics, all of them; pages with a mistake are
-/// left as they were.
+/// Replace every formula of `pages` by its HTML, or, with `placed`, by a placeholder whose HTML is
+/// added to `placed` (formulas in headings always get their HTML: mdBook derives the heading's id
+/// from its text). Author mistakes (bad TeX, an unclosed `$$`, a macro that does not render) come
+/// back as diagnostics, all of them; pages with a mistake are left as they were.
 pub fn render_pages(
     pages: &mut [Page],
     macros: &Macros,
     renderer: &Renderer,
     cache: &mut Cache,
+    mut placed: Option<&mut Placed>,
 ) -> Result<Diagnostics> {
     let mut diags = Diagnostics::new();
     let clock = Clock::start();
@@ -138,7 +156,11 @@ pub fn render_pages(
         .map(|p| {
             let scan = Scan::new(&p.content);
             let formulas = extract::formulas(&p.content, &scan);
-            (scan.errors, formulas)
+            let in_heading: Vec<bool> = formulas
+                .iter()
+                .map(|f| scan.headings.iter().any(|h| h.contains(&f.range.start)))
+                .collect();
+            (scan.errors, formulas, in_heading)
         })
         .collect();
 
@@ -152,7 +174,7 @@ pub fn render_pages(
     let mut deps: HashMap<(bool, &str), String> = HashMap::new();
     let keys = found
         .iter()
-        .flat_map(|(_, fs)| fs.iter().map(|f| (f.display, f.tex.as_str())))
+        .flat_map(|(_, fs, _)| fs.iter().map(|f| (f.display, f.tex.as_str())))
         .chain(checks.iter().map(|(_, tex)| (false, tex.as_str())));
     for (display, tex) in keys {
         if let Entry::Vacant(slot) = deps.entry((display, tex)) {
@@ -164,7 +186,7 @@ pub fn render_pages(
         }
     }
     todo.sort_by_key(|k| std::cmp::Reverse(k.1.len()));
-    let total: usize = found.iter().map(|(_, fs)| fs.len()).sum();
+    let total: usize = found.iter().map(|(_, fs, _)| fs.len()).sum();
     clock.lap(&format!(
         "scanned {} pages: {total} formulas, {} distinct (macro checks included), {} to render",
         pages.len(),
@@ -204,14 +226,35 @@ pub fn render_pages(
         }
     }
 
-    for (page, (scan_errors, formulas)) in pages.iter_mut().zip(&found) {
+    // Placeholders point into the side file by index; its content fixes the build id they carry.
+    let mut slots: HashMap<(bool, &str), usize> = HashMap::new();
+    if let Some(placed) = placed.as_deref_mut() {
+        for (_, formulas, in_heading) in &found {
+            for (f, &heading) in formulas.iter().zip(in_heading) {
+                let key = (f.display, f.tex.clone());
+                if heading || failed.contains_key(&key) {
+                    continue;
+                }
+                if let Entry::Vacant(slot) = slots.entry((f.display, f.tex.as_str())) {
+                    let html = cache
+                        .get(&key, &deps[&(f.display, f.tex.as_str())])
+                        .context("internal error: a rendered formula is missing from the cache")?;
+                    slot.insert(placed.html.len());
+                    placed.html.push(html.to_string());
+                }
+            }
+        }
+    }
+    let build_id = placed.as_deref().map(Placed::id);
+
+    for (page, (scan_errors, formulas, in_heading)) in pages.iter_mut().zip(&found) {
         let src = SourceFile::new(page.path.clone(), &page.content);
         let before = diags.len();
         for e in scan_errors {
             diags.push(Diagnostic::at(&src, e.offset, e.message.clone()));
         }
         let mut splicer = Splicer::new();
-        for f in formulas {
+        for (f, &heading) in formulas.iter().zip(in_heading) {
             let key = (f.display, f.tex.clone());
             if let Some(e) = failed.get(&key) {
                 let at = e.offset.map_or(f.range.start, |o| f.source_offset(o));
@@ -226,11 +269,24 @@ pub fn render_pages(
                 diags.push(d);
                 continue;
             }
-            let html = cache
-                .get(&key, &deps[&(f.display, f.tex.as_str())])
-                .context("internal error: a rendered formula is missing from the cache")?;
             let prefixes: Vec<&str> = f.prefixes.iter().map(String::as_str).collect();
-            let out = markup::to_markdown_safe(html, &prefixes).with_context(|| {
+            let placeholder = match (&build_id, heading) {
+                (Some(id), false) => Some((id, slots[&(f.display, f.tex.as_str())])),
+                _ => None,
+            };
+            let out = match placeholder {
+                Some((id, index)) => {
+                    let delim = if f.display { "$$" } else { "$" };
+                    placed::placeholder(id, index, &format!("{delim}{}{delim}", f.tex), &prefixes)
+                }
+                None => {
+                    let html = cache
+                        .get(&key, &deps[&(f.display, f.tex.as_str())])
+                        .context("internal error: a rendered formula is missing from the cache")?;
+                    markup::to_markdown_safe(html, &prefixes)
+                }
+            }
+            .with_context(|| {
                 let (line, col) = src.line_col(f.range.start);
                 format!("{}:{line}:{col}: placing the rendered formula", page.path)
             })?;

@@ -31,7 +31,7 @@ fn run_with(macros: &str, pages: &[(&str, &str)]) -> Result<Vec<String>, Vec<Str
         })
         .collect();
     let diags =
-        render_pages(&mut pages, &macros, &renderer, &mut cache).expect("no internal error");
+        render_pages(&mut pages, &macros, &renderer, &mut cache, None).expect("no internal error");
     if diags.is_empty() {
         Ok(pages.into_iter().map(|p| p.content).collect())
     } else {
@@ -345,7 +345,7 @@ fn the_cache_serves_a_second_run() {
             content: md.into(),
         }];
         assert!(
-            render_pages(&mut pages, &macros, &renderer, &mut cache)
+            render_pages(&mut pages, &macros, &renderer, &mut cache, None)
                 .unwrap()
                 .is_empty()
         );
@@ -367,7 +367,7 @@ fn render_cached(path: &std::path::Path, macros: &str, md: &str) -> String {
         path: "book/a.md".into(),
         content: md.into(),
     }];
-    let diags = render_pages(&mut pages, &macros, &renderer, &mut cache).unwrap();
+    let diags = render_pages(&mut pages, &macros, &renderer, &mut cache, None).unwrap();
     assert!(diags.is_empty(), "{diags:?}");
     cache.save().unwrap();
     pages.remove(0).content
@@ -474,4 +474,52 @@ fn math_in_hints_answers_and_research_threads() {
         ]
     );
     assert!(html.contains("<details class=\"answer\">"));
+}
+
+/// With placeholders, what mdBook's Markdown reader makes of a page, after the typeset renderer:
+/// the same formulas' HTML as without, in the same places; formulas in headings keep their HTML.
+#[test]
+fn placeholders_become_the_same_html_after_markdown() {
+    let md = "# 标题 $\\bx$\n\n> 引用 $$\n> a_1 *b* \\\\\n> c < d\n> $$ 后 $\\abar_t|x$\n\n| a | $\\pair{x}{y}$ |\n|---|---|\n| 1 | 2 |\n";
+    let src = SourceFile::new("book/macros.tex", MACROS);
+    let macros = Macros::parse(&src).expect("macros");
+    let renderer = Renderer::new(&macros).expect("renderer");
+    let mut cache = Cache::open(&cache_path(), KATEX_VERSION);
+    let mut pages = vec![Page {
+        path: "book/t.md".into(),
+        content: md.into(),
+    }];
+    let mut placed = Placed::default();
+    let diags = render_pages(
+        &mut pages,
+        &macros,
+        &renderer,
+        &mut cache,
+        Some(&mut placed),
+    )
+    .expect("no internal error");
+    assert!(diags.is_empty());
+    let out = &pages[0].content;
+    assert_eq!(out.matches('\n').count(), md.matches('\n').count());
+    // Three formulas outside the heading, distinct: three side-file entries.
+    assert_eq!(placed.html.len(), 3);
+    assert_eq!(out.matches(placed::OPEN).count(), 3);
+    let html = markdown_to_html(out);
+    let typeset = placed::substitute(&html, &placed.id(), &placed.html)
+        .expect("substitutes")
+        .expect("has placeholders");
+    assert!(!typeset.contains(placed::CLASS));
+    for h in &placed.html {
+        assert!(typeset.contains(h.as_str()), "missing {h}");
+    }
+    // The heading's formula went in as Markdown-safe HTML, as without placeholders.
+    assert!(
+        html.starts_with("<h1>标题 <span class=\"katex\">"),
+        "{html}"
+    );
+    // The display formula stays inside the quote, the table keeps its two columns.
+    assert!(typeset.contains("<blockquote>") && typeset.matches("<td>").count() == 2);
+    let quote =
+        &typeset[typeset.find("<blockquote>").unwrap()..typeset.find("</blockquote>").unwrap()];
+    assert!(quote.contains(&placed.html[0]), "{quote}");
 }

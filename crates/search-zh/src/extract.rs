@@ -3,7 +3,9 @@
 //!
 //! KaTeX output is two copies of each formula: MathML (whose `<annotation>` holds the TeX source)
 //! and `.katex-html`, a soup of positioned `<span>`s. Only the TeX is kept, as `$…$`, so a formula
-//! is searchable by its source and its snippet is readable.
+//! is searchable by its source and its snippet is readable. Pages built with math placeholders
+//! (`mdbook-math`'s `placed` module: KaTeX's HTML goes in after this renderer ran) have each formula
+//! as `<span class="math-tex" …>$TeX$</span>` instead; the TeX is read from there.
 
 use scraper::{ElementRef, Html, Node, Selector};
 
@@ -115,8 +117,8 @@ impl Walker<'_> {
         if skipped(el) {
             return;
         }
-        if has_class(el, "katex") {
-            if let Some(tex) = tex_of(el) {
+        if let Some(tex) = formula_tex(el) {
+            if !tex.is_empty() {
                 self.push(&format!(" ${tex}$ "));
             }
             return;
@@ -192,6 +194,19 @@ fn has_class(el: ElementRef, class: &str) -> bool {
     el.value().classes().any(|c| c == class)
 }
 
+/// `Some` when `el` is a formula (KaTeX's output or a math placeholder): its TeX source, trimmed
+/// (empty when it has none).
+fn formula_tex(el: ElementRef) -> Option<String> {
+    if has_class(el, "katex") {
+        return Some(tex_of(el).unwrap_or_default());
+    }
+    if has_class(el, "math-tex") {
+        let text: String = el.text().collect();
+        return Some(text.trim().trim_matches('$').trim().to_string());
+    }
+    None
+}
+
 /// The TeX source of a KaTeX formula, from its MathML annotation.
 fn tex_of(el: ElementRef) -> Option<String> {
     let sel = Selector::parse(r#"annotation[encoding="application/x-tex"]"#).ok()?;
@@ -219,8 +234,8 @@ fn collect_text(el: ElementRef, labels: &[&str], out: &mut String) {
                 if skipped(e) || labels.iter().any(|c| has_class(e, c)) {
                     continue;
                 }
-                if has_class(e, "katex") {
-                    if let Some(tex) = tex_of(e) {
+                if let Some(tex) = formula_tex(e) {
+                    if !tex.is_empty() {
                         out.push_str(&format!(" ${tex}$ "));
                     }
                     continue;
@@ -359,6 +374,14 @@ mod tests {
             r#"<h2 id="a">A</h2><p>由<span class="katex"><span class="katex-mathml"><math><semantics><mrow><mi>L</mi></mrow><annotation encoding="application/x-tex">L_{\mathrm{VLB}}</annotation></semantics></math></span><span class="katex-html" aria-hidden="true"><span class="base"><span class="mord mathnormal">L</span><span class="msupsub">VLB</span></span></span></span>可知。</p>"#,
         );
         assert_eq!(docs[0].body, r"由 $L_{\mathrm{VLB}}$ 可知。");
+    }
+
+    #[test]
+    fn math_placeholders_give_their_tex() {
+        let docs = page(
+            "<h2 id=\"a\">A</h2><p>由<span class=\"math-tex\" data-math=\"0123-4\">$L_{\\mathrm{VLB}}$</span>与<span class=\"math-tex\" data-math=\"0123-5\">$$\na &lt; b\n$$</span>可知。</p>",
+        );
+        assert_eq!(docs[0].body, r"由 $L_{\mathrm{VLB}}$ 与 $a < b$ 可知。");
     }
 
     #[test]

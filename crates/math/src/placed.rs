@@ -1,0 +1,217 @@
+//! Placeholders: mdBook never sees KaTeX's HTML.
+//!
+//! KaTeX's HTML is 20–50 times the size of the TeX it comes from. Spliced into the Markdown, it
+//! is what mdBook's HTML renderer and every later reader of the pages spend their time on (on a
+//! book of the planned size, a build costs 50 times plain mdBook). So, when the book has the
+//! `[output.typeset]` renderer, the preprocessor still renders (and checks) every formula but puts
+//! a small placeholder into the Markdown:
+//!
+//! ```text
+//! <span class="math-tex" data-math="3f2a…-17">$\bx_t$</span>
+//! ```
+//!
+//! Its text is the formula's source, delimiters included, made Markdown-safe like KaTeX's output
+//! (so a search index reading the pages sees the TeX); `data-math` is the build's id and the index
+//! of the formula's HTML in the side file `<cache-dir>/placed.bin`, which the preprocessor writes.
+//! The `typeset` renderer (`mdbook-typeset`), which mdBook runs after `html` and `search-zh`
+//! (renderers run in name order), replaces every placeholder in the written pages by that HTML.
+//! The build id is a hash of the side file's content: a page from another build is an error, never
+//! another formula's HTML.
+
+use std::fs;
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+const MAGIC: &[u8] = b"mdbook-math placed\n";
+
+/// The opening of every placeholder, up to the value of `data-math`.
+pub const OPEN: &str = "<span class=\"math-tex\" data-math=\"";
+/// The class a placeholder has; the pages' readers (search-zh) look for it.
+pub const CLASS: &str = "math-tex";
+const CLOSE: &str = "</span>";
+
+/// The HTML of the formulas of one build, in first-use order, and the placeholders pointing to it.
+#[derive(Debug, Default)]
+pub struct Placed {
+    pub html: Vec<String>,
+}
+
+impl Placed {
+    /// This build's id: a hash of every formula's HTML, so the same book gives the same pages.
+    pub fn id(&self) -> String {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.html.hash(&mut h);
+        format!("{:016x}", h.finish())
+    }
+
+    /// Write the side file atomically.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let mut out = Vec::with_capacity(self.html.iter().map(|h| h.len() + 8).sum::<usize>() + 64);
+        out.extend_from_slice(MAGIC);
+        put(&mut out, self.id().as_bytes());
+        out.extend_from_slice(&(self.html.len() as u64).to_le_bytes());
+        for h in &self.html {
+            put(&mut out, h.as_bytes());
+        }
+        let dir = path.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        fs::write(&tmp, &out).with_context(|| format!("writing {}", tmp.display()))?;
+        fs::rename(&tmp, path).with_context(|| format!("replacing {}", path.display()))?;
+        Ok(())
+    }
+
+    /// Read a side file: (build id, HTML of each formula).
+    pub fn load(path: &Path) -> Result<(String, Vec<String>)> {
+        let bytes = fs::read(path).with_context(|| {
+            format!(
+                "reading {} (written by the math preprocessor of this build)",
+                path.display()
+            )
+        })?;
+        decode(&bytes).with_context(|| format!("{}: damaged math side file", path.display()))
+    }
+}
+
+fn put(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+    out.extend_from_slice(bytes);
+}
+
+fn decode(bytes: &[u8]) -> Result<(String, Vec<String>)> {
+    let mut r = Reader(bytes.strip_prefix(MAGIC).context("not a math side file")?);
+    let id = r.string()?;
+    let n = usize::try_from(r.u64()?)?;
+    let mut html = Vec::with_capacity(n.min(r.0.len() / 8));
+    for _ in 0..n {
+        html.push(r.string()?);
+    }
+    if !r.0.is_empty() {
+        bail!("trailing bytes");
+    }
+    Ok((id, html))
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> Result<&[u8]> {
+        if n > self.0.len() {
+            bail!("truncated");
+        }
+        let (a, b) = self.0.split_at(n);
+        self.0 = b;
+        Ok(a)
+    }
+
+    fn u64(&mut self) -> Result<u64> {
+        Ok(u64::from_le_bytes(self.take(8)?.try_into()?))
+    }
+
+    fn string(&mut self) -> Result<String> {
+        let n = usize::try_from(self.u64()?)?;
+        Ok(std::str::from_utf8(self.take(n)?)?.to_string())
+    }
+}
+
+/// The placeholder for formula `index` of build `id`: `source` is the formula as the author wrote
+/// it (delimiters included, container prefixes removed), `prefixes` as in
+/// [`crate::markup::to_markdown_safe`].
+pub fn placeholder(id: &str, index: usize, source: &str, prefixes: &[&str]) -> Result<String> {
+    let mut escaped = String::with_capacity(source.len() + 16);
+    for c in source.chars() {
+        match c {
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '&' => escaped.push_str("&amp;"),
+            c => escaped.push(c),
+        }
+    }
+    let text = crate::markup::to_markdown_safe(&escaped, prefixes)?;
+    Ok(format!("{OPEN}{id}-{index}\">{text}{CLOSE}"))
+}
+
+/// Replace every placeholder of `page` by its formula's HTML. `None` when the page has none.
+/// Fails on a placeholder of another build or one that is not closed.
+pub fn substitute(page: &str, id: &str, html: &[String]) -> Result<Option<String>> {
+    let Some(first) = page.find(OPEN) else {
+        return Ok(None);
+    };
+    let mut out = String::with_capacity(page.len() * 8);
+    let mut rest = page;
+    let mut at = first;
+    loop {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + OPEN.len()..];
+        let Some(quote) = tail.find('"') else {
+            bail!("a math placeholder without its closing quote");
+        };
+        let value = &tail[..quote];
+        let Some((build, index)) = value.rsplit_once('-') else {
+            bail!("math placeholder '{value}' has no index");
+        };
+        if build != id {
+            bail!(
+                "math placeholder of build {build}, but the side file is of build {id}: the \
+                 pages and the math preprocessor's output come from different builds (was the \
+                 book built twice at once?)"
+            );
+        }
+        let formula = index
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| html.get(i))
+            .with_context(|| format!("math placeholder '{value}' points past the side file"))?;
+        let Some(end) = tail[quote..].find(CLOSE) else {
+            bail!("math placeholder '{value}' is not closed");
+        };
+        out.push_str(formula);
+        rest = &tail[quote + end + CLOSE.len()..];
+        match rest.find(OPEN) {
+            Some(next) => at = next,
+            None => {
+                out.push_str(rest);
+                return Ok(Some(out));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_round_trip_through_the_side_file() {
+        let placed = Placed {
+            html: vec!["<b>x</b>".into(), "<i>y</i>".into()],
+        };
+        let dir = std::env::temp_dir().join(format!("math-placed-{}", std::process::id()));
+        let file = dir.join("placed.bin");
+        placed.save(&file).unwrap();
+        let (id, html) = Placed::load(&file).unwrap();
+        assert_eq!(id, placed.id());
+        assert_eq!(html, placed.html);
+        let page = format!(
+            "<p>a {} b {}</p>",
+            placeholder(&id, 1, "$y$", &[]).unwrap(),
+            placeholder(&id, 0, "$$\nx<1\n$$", &["> ", "> "]).unwrap()
+        );
+        assert!(
+            page.contains("&#36;&#36;\n> x&lt;1\n> &#36;&#36;"),
+            "{page}"
+        );
+        assert_eq!(
+            substitute(&page, &id, &html).unwrap().unwrap(),
+            "<p>a <i>y</i> b <b>x</b></p>"
+        );
+        assert!(substitute("<p>none</p>", &id, &html).unwrap().is_none());
+        let other = page.replace(&id, "0000000000000000");
+        assert!(substitute(&other, &id, &html).is_err());
+        fs::write(&file, b"mdbook-math placed\n\x05").unwrap();
+        assert!(Placed::load(&file).is_err());
+        let _ = fs::remove_dir_all(dir);
+    }
+}
