@@ -27,14 +27,14 @@ def beta_tilde() -> dict[str, bytes]:
     a1.loglog(t, betas, color=BLUE, label=r"$\beta_t$")
     a1.loglog(t[1:], bt[1:], color=ORANGE, ls="--", label=r"$\tilde\beta_t$")
     a1.set_xlim(1, toy.T)
-    a1.set_xlabel(r"步数 $t$(对数刻度)")
-    a1.set_title(r"前向方差 $\beta_t$ 与后验方差 $\tilde\beta_t$(线性调度)")
+    a1.set_xlabel(r"步数 $t$（对数刻度）")
+    a1.set_title(r"前向方差 $\beta_t$ 与后验方差 $\tilde\beta_t$（线性调度）")
     a1.legend(loc="lower right")
     a2.plot(t[1:], bt[1:] / betas[1:], color=PURPLE)
     a2.set_xscale("log")
     a2.set_xlim(1, toy.T)
     a2.set_ylim(0, 1.05)
-    a2.set_xlabel(r"步数 $t$(对数刻度)")
+    a2.set_xlabel(r"步数 $t$（对数刻度）")
     a2.set_title(r"比值 $\tilde\beta_t\,/\,\beta_t = (1-\bar\alpha_{t-1})\,/\,(1-\bar\alpha_t)$")
     fig.subplots_adjust(wspace=0.28)
     return {"ch03/beta-tilde.svg": svg_bytes(fig)}
@@ -59,15 +59,15 @@ def _elbo_weights(betas: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]
 def loss_weights() -> dict[str, bytes]:
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True)
     labels = {
-        "eps": (r"$\epsilon$ 预测:$\frac{1}{2}\,(\mathrm{SNR}(t-1)-\mathrm{SNR}(t))\,/\,\mathrm{SNR}(t)$", BLUE),
-        "x0": (r"$x_0$ 预测:$\frac{1}{2}\,(\mathrm{SNR}(t-1)-\mathrm{SNR}(t))$", ORANGE),
-        "v": (r"$v$ 预测:$\frac{1}{2}\,(\mathrm{SNR}(t-1)-\mathrm{SNR}(t))\,/\,(1+\mathrm{SNR}(t))$", GREEN),
+        "eps": (r"$\epsilon$ 预测：$\frac{1}{2}\,(\mathrm{SNR}(t-1)-\mathrm{SNR}(t))\,/\,\mathrm{SNR}(t)$", BLUE),
+        "x0": (r"$x_0$ 预测：$\frac{1}{2}\,(\mathrm{SNR}(t-1)-\mathrm{SNR}(t))$", ORANGE),
+        "v": (r"$v$ 预测：$\frac{1}{2}\,(\mathrm{SNR}(t-1)-\mathrm{SNR}(t))\,/\,(1+\mathrm{SNR}(t))$", GREEN),
     }
     for ax, (name, betas) in zip(axes, [("线性调度", toy.linear_betas()), ("余弦调度", toy.cosine_betas())]):
         t, w = _elbo_weights(betas)
         for key, (label, color) in labels.items():
             ax.semilogy(t, w[key], color=color, label=label)
-        ax.axhline(1.0, color=FG, lw=1.0, ls=":", label=r"$L_{\mathrm{simple}}$:每个 $t$ 权重相同")
+        ax.axhline(1.0, color=FG, lw=1.0, ls=":", label=r"$L_{\mathrm{simple}}$：每个 $t$ 权重相同")
         ax.set_xlim(0, toy.T)
         ax.set_xlabel(r"步数 $t$")
         ax.set_title(name)
@@ -115,7 +115,7 @@ def vlb_terms() -> dict[str, bytes]:
     ax.set_xlim(0, toy.T)
     ax.set_xlabel(r"步数 $t$")
     ax.set_ylabel(r"$L_{t-1}$ (nats)")
-    ax.set_title(r"数据 $x_0\sim\mathcal{N}(0, s^2)$,反向一步取精确的 $q(x_{t-1}\mid x_t)$(线性调度)")
+    ax.set_title(r"数据 $x_0\sim\mathcal{N}(0, s^2)$，反向一步取精确的 $q(x_{t-1}\mid x_t)$（线性调度）")
     ax.legend(loc="upper right", fontsize=8.5)
     return {"ch03/vlb-terms.svg": svg_bytes(fig)}
 

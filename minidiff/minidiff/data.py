@@ -1,11 +1,11 @@
-"""玩具数据集(第 1 章起使用)。
+"""玩具数据集（第 1 章起使用）。
 
 二维点云 ``two_moons``、``swiss_roll``、``eight_gaussians`` 和 8×8 的程序生成「数字」图像
-``digits_8x8`` 已经实现好;一维高斯混合的采样器 ``sample_mixture_1d`` 是练习。
+``digits_8x8`` 已经实现好；一维高斯混合的采样器 ``sample_mixture_1d`` 是练习。
 
-所有函数都接受可选的 ``generator``(一个 ``torch.Generator``),给定同一个种子就得到同样的
-数据;不给时使用 PyTorch 的全局随机状态。返回的张量都是 float32、在 CPU 上。
-二维数据大致居中、每个坐标的尺度为 1 左右,与标准高斯噪声 N(0, I) 可比。
+所有函数都接受可选的 ``generator``（一个 ``torch.Generator``），给定同一个种子就得到同样的
+数据；不给时使用 PyTorch 的全局随机状态。返回的张量都是 float32、在 CPU 上。
+二维数据大致居中、每个坐标的尺度为 1 左右，与标准高斯噪声 N(0, I) 可比。
 """
 
 from __future__ import annotations
@@ -30,17 +30,17 @@ def _randn(n: int, generator: torch.Generator | None, *shape: int) -> Tensor:
 def two_moons(
     n: int, noise: float = 0.06, generator: torch.Generator | None = None, return_labels: bool = False
 ) -> Tensor | tuple[Tensor, Tensor]:
-    """两个交错的半圆(「两月牙」),居中后放大 1.4 倍,再加各向同性高斯噪声。
+    """两个交错的半圆（「两月牙」），居中后放大 1.4 倍，再加各向同性高斯噪声。
 
-    参数:
-        n: 点数;前 n // 2 个点属于上面的月牙(标签 0),其余属于下面的月牙(标签 1)。
+    参数：
+        n: 点数；前 n // 2 个点属于上面的月牙（标签 0），其余属于下面的月牙（标签 1）。
         noise: 加在每个坐标上的高斯噪声的标准差。
         generator: 随机数发生器。
         return_labels: 为 True 时同时返回标签。
 
-    返回:
-        形状 (n, 2) 的点;``return_labels`` 时为 ``(points, labels)``,labels 形状 (n,)、int64。
-        数据没有标准化:均值约为 0,两个坐标的标准差约为 1.21 与 0.69(``noise=0.06`` 时)。
+    返回：
+        形状 (n, 2) 的点；``return_labels`` 时为 ``(points, labels)``,labels 形状 (n,)、int64。
+        数据没有标准化：均值约为 0，两个坐标的标准差约为 1.21 与 0.69（``noise=0.06`` 时）。
         书中的实验先用 ``torch.mean``、``torch.std`` 把每个坐标标准化到单位方差。
     """
     n0 = n // 2
@@ -58,14 +58,14 @@ def two_moons(
 
 
 def swiss_roll(n: int, noise: float = 0.05, generator: torch.Generator | None = None) -> Tensor:
-    """二维瑞士卷:θ 在 [1.5π, 4.5π] 上均匀,点 (θ cos θ, θ sin θ) / 5,再加高斯噪声。
+    """二维瑞士卷：θ 在 [1.5π, 4.5π] 上均匀，点 (θ cos θ, θ sin θ) / 5，再加高斯噪声。
 
-    参数:
+    参数：
         n: 点数。
-        noise: 加在每个坐标上的高斯噪声的标准差(在缩放之后)。
+        noise: 加在每个坐标上的高斯噪声的标准差（在缩放之后）。
         generator: 随机数发生器。
 
-    返回:
+    返回：
         形状 (n, 2) 的点。
     """
     theta = 1.5 * math.pi * (1.0 + 2.0 * _rand(n, generator))
@@ -81,17 +81,17 @@ def eight_gaussians(
     generator: torch.Generator | None = None,
     return_labels: bool = False,
 ) -> Tensor | tuple[Tensor, Tensor]:
-    """八个等权的高斯分量,中心均匀排在半径为 ``radius`` 的圆上(角度 kπ/4,k = 0, …, 7)。
+    """八个等权的高斯分量，中心均匀排在半径为 ``radius`` 的圆上（角度 kπ/4,k = 0, …, 7）。
 
-    参数:
+    参数：
         n: 点数。
         radius: 中心所在圆的半径。
-        std: 每个分量的标准差(各向同性)。
+        std: 每个分量的标准差（各向同性）。
         generator: 随机数发生器。
         return_labels: 为 True 时同时返回每个点所属的分量 k。
 
-    返回:
-        形状 (n, 2) 的点;``return_labels`` 时为 ``(points, labels)``,labels 形状 (n,)、int64。
+    返回：
+        形状 (n, 2) 的点；``return_labels`` 时为 ``(points, labels)``,labels 形状 (n,)、int64。
     """
     k = torch.randint(0, 8, (n,), generator=generator)
     angle = k.to(torch.float64) * (math.pi / 4)
@@ -145,20 +145,20 @@ def _digit_segments() -> Tensor:
 def digits_8x8(
     n: int, generator: torch.Generator | None = None, return_labels: bool = False
 ) -> Tensor | tuple[Tensor, Tensor]:
-    """程序生成的 8×8 灰度「数字」图像(0–9 各约十分之一),用作最小的图像数据集。
+    """程序生成的 8×8 灰度「数字」图像（0–9 各约十分之一），用作最小的图像数据集。
 
-    每个样本取一个数字的笔画模板,做随机的旋转(±12°)、缩放、错切和平移,用随机粗细的柔和
-    笔触画在 8×8 的像素中心上,再把墨迹量化为 17 个灰度级 0…16(与 UCI 手写数字数据集相同),
-    最后线性映射到 [−1, 1]:像素值 = 灰度级 / 8 − 1。
+    每个样本取一个数字的笔画模板，做随机的旋转(±12°)、缩放、错切和平移，用随机粗细的柔和
+    笔触画在 8×8 的像素中心上，再把墨迹量化为 17 个灰度级 0…16（与 UCI 手写数字数据集相同），
+    最后线性映射到 [−1, 1]：像素值 = 灰度级 / 8 − 1。
 
-    参数:
+    参数：
         n: 图像张数。
         generator: 随机数发生器。
         return_labels: 为 True 时同时返回数字标签。
 
-    返回:
-        形状 (n, 1, 8, 8) 的图像,取值在 {−1, −1 + 1/8, …, 1} 中(17 个离散值,在第 3 章的离散
-        解码器里取 ``num_bins=17``);``return_labels`` 时为 ``(images, labels)``,labels 形状 (n,)、int64。
+    返回：
+        形状 (n, 1, 8, 8) 的图像，取值在 {−1, −1 + 1/8, …, 1} 中（17 个离散值，在第 3 章的离散
+        解码器里取 ``num_bins=17``）；``return_labels`` 时为 ``(images, labels)``,labels 形状 (n,)、int64。
     """
     segments = _digit_segments()
     labels = torch.randint(0, 10, (n,), generator=generator)
@@ -207,23 +207,23 @@ def sample_mixture_1d(
 ) -> Tensor:
     """从一维高斯混合 p(x) = Σ_k π_k N(x; μ_k, s_k²) 中抽取 n 个独立样本。
 
-    做法(祖先采样):先按概率 π_k 为每个样本选一个分量 k,再从 N(μ_k, s_k²) 中抽样,即
+    做法（祖先采样）：先按概率 π_k 为每个样本选一个分量 k，再从 N(μ_k, s_k²) 中抽样，即
     x = μ_k + s_k · z,z ~ N(0, 1)。
 
-    参数:
+    参数：
         n: 样本数。
-        weights: 形状 (K,) 的混合权重 π_k,非负且和为 1。
+        weights: 形状 (K,) 的混合权重 π_k，非负且和为 1。
         means: 形状 (K,) 的均值 μ_k。
-        stds: 形状 (K,) 的标准差 s_k(> 0;注意是标准差,不是方差)。
-        generator: 随机数发生器;所有随机数都要从它取,这样同一个种子给出同样的样本。
+        stds: 形状 (K,) 的标准差 s_k(> 0；注意是标准差，不是方差)。
+        generator: 随机数发生器；所有随机数都要从它取，这样同一个种子给出同样的样本。
 
-    返回:
-        形状 (n, 1) 的 float32 张量:第 0 维是批,第 1 维是数据维(d = 1),与二维玩具数据的
+    返回：
+        形状 (n, 1) 的 float32 张量：第 0 维是批，第 1 维是数据维(d = 1)，与二维玩具数据的
         (n, 2) 一样遵守「第 0 维是批、其余是数据维」的约定。
 
-    可用的 PyTorch 函数:``torch.as_tensor``(把列表变成张量)、``torch.multinomial``
-    (按权重抽分量下标,注意 ``replacement=True``)、``torch.randn``(标准正态,传入
-    ``generator=``)、按下标取值 ``means[k]``、``torch.Tensor.unsqueeze``(变成 (n, 1))。
+    可用的 PyTorch 函数：``torch.as_tensor``（把列表变成张量）、``torch.multinomial``
+    （按权重抽分量下标，注意 ``replacement=True``）、``torch.randn``（标准正态，传入
+    ``generator=``）、按下标取值 ``means[k]``、``torch.Tensor.unsqueeze``（变成 (n, 1)）。
     """
     raise NotImplementedError("练习 mixture-sampler")
 # ANCHOR_END: sample_mixture_1d

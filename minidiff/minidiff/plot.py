@@ -1,7 +1,7 @@
-"""画图小工具(已实现,需要 matplotlib:``pip install matplotlib``)。
+"""画图小工具（已实现，需要 matplotlib：``pip install matplotlib``）。
 
-它们只负责画,不做任何扩散模型的计算:把你算好的张量交给它们即可。每个函数都接受可选的
-``ax``(一个 matplotlib 的 Axes),不给时新建一张图;返回用到的 Axes 或 Figure,方便继续修改或
+它们只负责画，不做任何扩散模型的计算：把你算好的张量交给它们即可。每个函数都接受可选的
+``ax``（一个 matplotlib 的 Axes），不给时新建一张图；返回用到的 Axes 或 Figure，方便继续修改或
 ``savefig``。
 """
 
@@ -33,9 +33,9 @@ def scatter_2d(
 ) -> Axes:
     """二维点云的散点图。
 
-    参数:
+    参数：
         x: 形状 (N, 2) 的点。
-        ax: 画在哪个 Axes 上;None 时新建。
+        ax: 画在哪个 Axes 上；None 时新建。
         title: 标题。
         lim: 两个坐标轴都取 [−lim, lim];None 时自动。
         s, color, alpha: 点的大小、颜色、不透明度。
@@ -56,13 +56,13 @@ def scatter_2d(
 def scatter_grid(
     xs: Sequence[Tensor], titles: Sequence[str] | None = None, lim: float | None = 3.5, size: float = 2.4, **kwargs
 ) -> Figure:
-    """一行并排的若干张二维散点图,例如前向过程或采样过程在几个时刻的快照。
+    """一行并排的若干张二维散点图，例如前向过程或采样过程在几个时刻的快照。
 
-    参数:
+    参数：
         xs: 若干个形状 (N, 2) 的点云。
         titles: 每张图的标题。
         lim: 同 ``scatter_2d``。
-        size: 每张子图的边长(英寸)。
+        size: 每张子图的边长（英寸）。
         **kwargs: 传给 ``scatter_2d``(``s``、``color``、``alpha``)。
     """
     fig, axes = plt.subplots(1, len(xs), figsize=(size * len(xs), size), squeeze=False)
@@ -81,12 +81,12 @@ def plot_curves(
     ylabel: str | None = None,
     title: str | None = None,
 ) -> Axes:
-    """若干条曲线画在一起,例如不同调度的 ᾱ_t、对数信噪比,或训练损失。
+    """若干条曲线画在一起，例如不同调度的 ᾱ_t、对数信噪比，或训练损失。
 
-    参数:
+    参数：
         curves: 图例名 → 一维张量。
-        x: 横坐标;None 时取 1, 2, …, len(曲线)(正好是步数 t)。
-        ax: 画在哪个 Axes 上;None 时新建。
+        x: 横坐标；None 时取 1, 2, …, len(曲线)（正好是步数 t）。
+        ax: 画在哪个 Axes 上；None 时新建。
         logy: 纵轴取对数刻度。
         xlabel, ylabel, title: 坐标轴标签与标题。
     """
@@ -117,13 +117,13 @@ def histogram_1d(
     density: Callable[[Tensor], Tensor] | None = None,
     title: str | None = None,
 ) -> Axes:
-    """一维样本的直方图(归一化为密度),可叠加一条已知的密度曲线对照。
+    """一维样本的直方图（归一化为密度），可叠加一条已知的密度曲线对照。
 
-    参数:
+    参数：
         x: 形状 (N,) 的样本。
-        ax: 画在哪个 Axes 上;None 时新建。
+        ax: 画在哪个 Axes 上；None 时新建。
         bins, range: 直方图的格数与范围。
-        density: 可选,输入形状 (K,) 的横坐标、返回密度值的函数(例如真实的混合密度)。
+        density: 可选，输入形状 (K,) 的横坐标、返回密度值的函数（例如真实的混合密度）。
         title: 标题。
     """
     if ax is None:
@@ -138,12 +138,12 @@ def histogram_1d(
 
 
 def image_grid(images: Tensor, nrow: int = 8, ax: Axes | None = None, title: str | None = None) -> Axes:
-    """把一批灰度图像排成网格显示,例如 ``digits_8x8`` 的数据或生成的样本。
+    """把一批灰度图像排成网格显示，例如 ``digits_8x8`` 的数据或生成的样本。
 
-    参数:
-        images: 形状 (N, 1, H, W) 或 (N, H, W) 的图像,取值在 [−1, 1](超出部分按边界显示)。
+    参数：
+        images: 形状 (N, 1, H, W) 或 (N, H, W) 的图像，取值在 [−1, 1]（超出部分按边界显示）。
         nrow: 每行几张。
-        ax: 画在哪个 Axes 上;None 时新建。
+        ax: 画在哪个 Axes 上；None 时新建。
         title: 标题。
     """
     imgs = images.detach().to("cpu", torch.float64)
