@@ -10,6 +10,7 @@
 //! text, such as exercise titles inside `<h4>`.
 
 pub mod cache;
+pub mod depth;
 pub mod extract;
 pub mod macros;
 pub mod markup;
@@ -34,7 +35,7 @@ use rayon::prelude::*;
 use crate::cache::{Cache, Key};
 use crate::macros::Macros;
 use crate::placed::Placed;
-use crate::render::{KATEX_VERSION, RenderError, Renderer};
+use crate::render::{ENGINE, RenderError, Renderer};
 
 /// The preprocessor, for `preprocessor_kit::protocol::main`.
 pub struct MathPreprocessor;
@@ -48,10 +49,7 @@ impl BookPreprocessor for MathPreprocessor {
         let cfg = Config::read(ctx)?;
         let macros = load_macros(&ctx.root, &cfg.macros)?;
         let renderer = Renderer::new(&macros)?;
-        let mut cache = Cache::open(
-            &ctx.root.join(&cfg.cache_dir).join("katex.bin"),
-            KATEX_VERSION,
-        );
+        let mut cache = Cache::open(&ctx.root.join(&cfg.cache_dir).join("katex.bin"), ENGINE);
 
         let mut pages = Vec::new();
         for_each_page(&book, |ch| {
@@ -193,13 +191,14 @@ pub fn render_pages(
         deps.len(),
         todo.len()
     ));
-    let results: Vec<(Key, Result<String, RenderError>)> = todo
-        .into_par_iter()
-        .map(|key| {
-            let html = renderer.render(&key.1, key.0);
-            (key, html)
-        })
-        .collect();
+    let results: Vec<(Key, Result<String, RenderError>)> = renderer.install(|| {
+        todo.into_par_iter()
+            .map(|key| {
+                let html = renderer.render(&key.1, key.0);
+                (key, html)
+            })
+            .collect()
+    });
     clock.lap("rendered");
     let mut failed: HashMap<Key, RenderError> = HashMap::new();
     for (key, result) in results {
@@ -355,10 +354,12 @@ fn builtins_replaced<'m>(
         .map(|m| m.name.as_str())
         .filter(|name| cache.katex_builtin(name).is_none())
         .collect();
-    let answers: Vec<(&str, bool)> = unknown
-        .into_par_iter()
-        .map(|name| (name, renderer.is_katex_builtin(name)))
-        .collect();
+    let answers: Vec<(&str, bool)> = renderer.install(|| {
+        unknown
+            .into_par_iter()
+            .map(|name| (name, renderer.is_katex_builtin(name)))
+            .collect()
+    });
     for (name, builtin) in answers {
         cache.set_katex_builtin(name.to_string(), builtin);
     }

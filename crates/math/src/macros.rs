@@ -163,7 +163,7 @@ impl<'a> MacroIndex<'a> {
 }
 
 /// The control words of `tex` (`\name`, letters and `@`), skipping control symbols such as `\,`.
-fn control_words(tex: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn control_words(tex: &str) -> impl Iterator<Item = &str> {
     let b = tex.as_bytes();
     let mut i = 0;
     std::iter::from_fn(move || {
