@@ -10,6 +10,7 @@
 //! text, such as exercise titles inside `<h4>`.
 
 pub mod cache;
+pub mod corpus;
 pub mod depth;
 pub mod extract;
 pub mod macros;
@@ -58,6 +59,9 @@ impl BookPreprocessor for MathPreprocessor {
                 content: ch.content.clone(),
             });
         });
+        if let Some(path) = std::env::var_os(corpus::CORPUS_ENV) {
+            corpus::write(Path::new(&path), &pages, &macros, &renderer)?;
+        }
         // Placeholders only when the renderer that replaces them is part of the build.
         let mut placed = cfg.placeholders.then(Placed::default);
         let diags = render_pages(&mut pages, &macros, &renderer, &mut cache, placed.as_mut())?;
