@@ -11,6 +11,10 @@
 //      spaces (U+0020, U+00A0) — is sorted (by its serialised text). Such spans only add
 //      horizontal space, so their order within the run cannot move anything on screen. Text or any
 //      other element between them ends the run.
+//   3. class order: the tokens of a `class` attribute are sorted (HTML defines `class` as a set of
+//      tokens; katex-rs writes e.g. `mord mtight cjk_fallback` for KaTeX's `mord cjk_fallback mtight`).
+//   4. negative zero in SVG path data: in an `<path d="…">` value, a number `-0` (not followed by
+//      `.` or a digit) is written `0` (katex-rs writes `v-0` where KaTeX writes `v0`, same path).
 //
 // The input is KaTeX's own output: well-formed tags, attribute values quoted with `"`, `<svg>` and
 // its `<path …/>` children, text with `&amp;`-style escapes, no comments.
@@ -59,6 +63,15 @@ function serialise(node, sortAttrs) {
     const attrs = sortAttrs
         ? [...node.attrs].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))
         : node.attrs;
+    if (sortAttrs === 'tokens') {
+        for (const at of attrs) {
+            if (at[0] === 'class' && at[1] !== null) {
+                at[1] = at[1].split(/\s+/).filter(Boolean).sort().join(' ');
+            } else if (at[0] === 'd' && node.tag === 'path' && at[1] !== null) {
+                at[1] = at[1].replace(/-0(?![.\d])/g, '0');
+            }
+        }
+    }
     const a = attrs.map(([n, v]) => (v === null ? ` ${n}` : ` ${n}="${v}"`)).join('');
     if (node.selfClosing) { return `<${node.tag}${a}/>`; }
     if (VOID.has(node.tag)) { return `<${node.tag}${a}>`; }
@@ -98,7 +111,7 @@ function sortSpacingRuns(node) {
 
 /** Compare two renderings of one formula. `kind` is the first rule that makes them equal:
  *  'identical' (byte for byte), 'attribute-order', 'spacing-order' (needs rule 2, and maybe 1),
- *  or 'different' (a real difference: the test fails). */
+ *  'class-or-path' (needs rule 3 or 4 too), or 'different' (a real difference: the test fails). */
 export function compare(ours, theirs) {
     if (ours === theirs) { return { kind: 'identical' }; }
     const a = parse(ours);
@@ -111,5 +124,8 @@ export function compare(ours, theirs) {
     const a2 = serialise(a, true);
     const b2 = serialise(b, true);
     if (a2 === b2) { return { kind: 'spacing-order' }; }
-    return { kind: 'different', ours: a2, theirs: b2 };
+    const a3 = serialise(a, 'tokens');
+    const b3 = serialise(b, 'tokens');
+    if (a3 === b3) { return { kind: 'class-or-path' }; }
+    return { kind: 'different', ours: a3, theirs: b3 };
 }
