@@ -16,7 +16,8 @@
 #     `mdbook serve` costs)
 # and the size of the output (the HTML book, print.html, the largest page).
 #   ours         = book.toml as committed (our preprocessors, math placeholders, search-zh, typeset)
-#   plain mdBook = the same sources with only [book] and [output.html]: no preprocessor or renderer
+#   plain mdBook = the same sources and book.toml without any preprocessor or renderer but mdBook's
+#                  own html (its options kept: theme, CSS, no mdBook search index)
 #   mdbook-katex = ours with mdbook-katex 0.10.0 instead of the math preprocessor and typeset
 #                  (same macros, htmlAndMathml), installed by this script into target/bench-tools
 set -euo pipefail
@@ -62,7 +63,13 @@ sizes() {
 
 # The book.toml variants, from the copy's own book.toml.
 plain_toml() {
-  printf '[book]\ntitle = "bench"\nlanguage = "zh-CN"\nsrc = "book"\n\n[build]\ncreate-missing = false\n\n[output.html]\n'
+  python3 - "$1" <<'PY'
+import re, sys
+toml = open(sys.argv[1]).read()
+# Every preprocessor and every renderer but mdBook's own html (whose options stay) goes.
+toml = re.sub(r"(?ms)^\[(preprocessor\.[^\]]+|output\.(?!html\b)[^\]]+)\]\n.*?(?=^\[|\Z)", "", toml)
+print(toml)
+PY
 }
 katex_toml() {
   python3 - "$1" "$KATEX_BIN" <<'PY'
@@ -115,7 +122,7 @@ PY
   local ours_sizes
   ours_sizes=$(sizes "$dir/build/html")
 
-  plain_toml >"$dir/book.toml"
+  plain_toml "$dir/book.toml.ours" >"$dir/book.toml"
   for i in $(seq "$RUNS"); do
     measure plain-cold mdbook build "$dir" -d "$dir/out-plain"
     printf '\n\n编辑测试 %s。\n' "$i" >>"$page"
