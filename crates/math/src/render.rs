@@ -1,8 +1,9 @@
 //! One formula → KaTeX HTML, through katex-rs, a native Rust port of KaTeX.
 //!
-//! katex-rs tracks KaTeX [`KATEX_VERSION`] and writes the same HTML + MathML (the differential test
-//! `tests/katex_diff.rs` holds it to KaTeX itself, run in Node); it costs about a twentieth of
-//! KaTeX in QuickJS (docs/PERFORMANCE.md). Its context (fonts, symbols, functions) is built once
+//! katex-rs tracks KaTeX [`KATEX_VERSION`] and writes the same HTML + MathML: the differential test
+//! (`tests/katex-diff/`, run by `scripts/checks.d/35-katex-diff.sh`) holds it to KaTeX itself, run
+//! in Node, on every formula of the book. It costs about a twentieth of KaTeX in QuickJS
+//! (docs/PERFORMANCE.md). Its context (fonts, symbols, functions) is built once
 //! per thread; its settings hold the macros in a `RefCell` that `\gdef` may change, so every
 //! formula gets fresh settings and no formula can change another's rendering.
 
@@ -426,6 +427,24 @@ mod tests {
         assert!(
             e.to_string().starts_with("m.tex:2: \\rt: write \\sqrt{…}"),
             "{e}"
+        );
+    }
+
+    #[test]
+    fn arraystretch_is_read_without_being_named() {
+        // macros::KATEX_READS: the engine reads \arraystretch from the macros by itself.
+        let stretched = Renderer::new(
+            &Macros::parse(&SourceFile::new(
+                "m.tex",
+                "\\newcommand{\\arraystretch}{2}\n",
+            ))
+            .unwrap(),
+        )
+        .unwrap();
+        let tex = "\\begin{pmatrix}a\\\\b\\end{pmatrix}";
+        assert_ne!(
+            stretched.render(tex, true).unwrap(),
+            renderer().render(tex, true).unwrap()
         );
     }
 
