@@ -168,13 +168,13 @@ def mixture_marginals() -> dict[str, bytes]:
 TIMELINE = [
     (2015, ["Sohl-Dickstein 等：基于非平衡热力学的扩散概率模型"]),
     (2019, ["NCSN（Song 和 Ermon）：噪声条件分数网络 + 退火朗之万采样"]),
-    (2020, ["DDPM（Ho 等）：去噪扩散概率模型"]),
-    (2021, ["Score SDE（Song 等）", "Improved DDPM（Nichol 和 Dhariwal）", "ADM / guided diffusion（Dhariwal 和 Nichol）",
-            "classifier-free guidance（Ho 和 Salimans，NeurIPS 研讨会）"]),
-    (2022, ["LDM / Stable Diffusion（Rombach 等）", "DALL·E 2（Ramesh 等）", "Imagen（Saharia 等）", "EDM（Karras 等）",
-            "流匹配（Lipman 等）与 rectified flow（Liu 等）预印本"]),
-    (2023, ["DiT（Peebles 和 Xie）", "一致性模型（Song 等）"]),
-    (2024, ["Stable Diffusion 3（Esser 等）", "Sora 技术报告（OpenAI）"]),
+    (2020, ["DDPM（Ho 等）：去噪扩散概率模型", "DDIM（Song 等）", "Score SDE（Song 等）"]),
+    (2021, ["Improved DDPM（Nichol 和 Dhariwal）", "ADM / guided diffusion（Dhariwal 和 Nichol）", "VDM（Kingma 等）",
+            "classifier-free guidance（Ho 和 Salimans，NeurIPS 研讨会）", "LDM / Stable Diffusion（Rombach 等）"]),
+    (2022, ["DALL·E 2（Ramesh 等）", "Imagen（Saharia 等）", "EDM（Karras 等）",
+            "流匹配（Lipman 等）与 rectified flow（Liu 等）预印本", "DiT（Peebles 和 Xie）"]),
+    (2023, ["一致性模型（Song 等）", "SEDD（Lou 等）"]),
+    (2024, ["Stable Diffusion 3（Esser 等）", "Sora 技术报告（OpenAI）", "MDLM（Sahoo 等）"]),
     (2025, ["LLaDA（Nie 等）：掩码扩散语言模型"]),
 ]
 
