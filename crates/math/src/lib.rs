@@ -171,6 +171,7 @@ pub fn render_pages(
     let shadowing = builtins_replaced(macros, renderer, cache);
     let index = macros.index(&shadowing);
     let mut todo: Vec<Key> = Vec::new();
+    let mut failed: HashMap<Key, RenderError> = HashMap::new();
     // The macro definitions each distinct formula reaches: its cache entry is valid only under
     // the same definitions.
     let mut deps: HashMap<(bool, &str), String> = HashMap::new();
@@ -182,7 +183,9 @@ pub fn render_pages(
         if let Entry::Vacant(slot) = deps.entry((display, tex)) {
             let d = slot.insert(index.dependencies(tex));
             let key = (display, tex.to_string());
-            if cache.get(&key, d).is_none() {
+            if let Some(e) = renderer.check(tex) {
+                failed.insert(key, e);
+            } else if cache.get(&key, d).is_none() {
                 todo.push(key);
             }
         }
@@ -204,7 +207,6 @@ pub fn render_pages(
             .collect()
     });
     clock.lap("rendered");
-    let mut failed: HashMap<Key, RenderError> = HashMap::new();
     for (key, result) in results {
         match result {
             Ok(html) => {

@@ -147,19 +147,19 @@ impl Renderer {
             .is_err()
     }
 
-    /// Render one formula. `Err` is the author's mistake, in KaTeX's own words.
-    pub fn render(&self, tex: &str, display: bool) -> Result<String, RenderError> {
-        // katex-rs recurses on the stack and running out of it aborts the process: a formula that
-        // could nest too deep is refused before the engine sees it.
+    /// What the engine must not be given, found without running it: `\\sqrt` without braces and
+    /// nesting past [`MAX_NESTING`]. Checked before the cache too, so a formula cached before a
+    /// rule existed is refused as well.
+    pub fn check(&self, tex: &str) -> Option<RenderError> {
         if let Some(at) = unbraced_sqrt(tex) {
-            return Err(RenderError {
+            return Some(RenderError {
                 message: UNBRACED_SQRT.to_string(),
                 offset: Some(at),
             });
         }
         let bound = self.nesting.bound(tex);
         if bound > MAX_NESTING {
-            return Err(RenderError {
+            return Some(RenderError {
                 message: format!(
                     "KaTeX: this formula could nest {} levels deep once its macros are expanded; \
                      at most {MAX_NESTING} are allowed (a macro defined inside a formula, or one \
@@ -173,6 +173,16 @@ impl Renderer {
                 ),
                 offset: None,
             });
+        }
+        None
+    }
+
+    /// Render one formula. `Err` is the author's mistake, in KaTeX's own words.
+    pub fn render(&self, tex: &str, display: bool) -> Result<String, RenderError> {
+        // katex-rs recurses on the stack and running out of it aborts the process: a formula that
+        // could nest too deep is refused before the engine sees it.
+        if let Some(e) = self.check(tex) {
+            return Err(e);
         }
         match self.run(tex, display, true) {
             Ok(html) if html.contains(UNTRUSTED_COLOR) => Err(untrusted(tex)),

@@ -523,3 +523,21 @@ fn placeholders_become_the_same_html_after_markdown() {
         &typeset[typeset.find("<blockquote>").unwrap()..typeset.find("</blockquote>").unwrap()];
     assert!(quote.contains(&placed.html[0]), "{quote}");
 }
+
+#[test]
+fn refused_formulas_are_refused_from_the_cache_too() {
+    // An entry written before the unbraced-\sqrt rule existed (or by hand) must not slip through.
+    let src = SourceFile::new("book/macros.tex", MACROS);
+    let macros = Macros::parse(&src).unwrap();
+    let renderer = Renderer::new(&macros).unwrap();
+    let mut cache = Cache::open(&cache_path(), ENGINE);
+    let deps = macros.index(&[]).dependencies("\\sqrt2");
+    cache.insert((false, "\\sqrt2".to_string()), deps, "<span>cached</span>".to_string());
+    let mut pages = vec![Page {
+        path: "book/t.md".to_string(),
+        content: "设 $\\sqrt2$。\n".to_string(),
+    }];
+    let diags = render_pages(&mut pages, &macros, &renderer, &mut cache, None).unwrap();
+    let text = diags.to_string();
+    assert!(text.contains("book/t.md:1:") && text.contains("\\sqrt{…}"), "{text}");
+}
