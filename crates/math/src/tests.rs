@@ -532,12 +532,19 @@ fn refused_formulas_are_refused_from_the_cache_too() {
     let renderer = Renderer::new(&macros).unwrap();
     let mut cache = Cache::open(&cache_path(), ENGINE);
     let deps = macros.index(&[]).dependencies("\\sqrt2");
-    cache.insert((false, "\\sqrt2".to_string()), deps, "<span>cached</span>".to_string());
+    cache.insert(
+        (false, "\\sqrt2".to_string()),
+        deps,
+        "<span>cached</span>".to_string(),
+    );
     let mut pages = vec![Page {
         path: "book/t.md".to_string(),
         content: "设 $\\sqrt2$。\n".to_string(),
     }];
     let diags = render_pages(&mut pages, &macros, &renderer, &mut cache, None).unwrap();
     let text = diags.to_string();
-    assert!(text.contains("book/t.md:1:") && text.contains("\\sqrt{…}"), "{text}");
+    assert!(
+        text.contains("book/t.md:1:") && text.contains("\\sqrt{…}"),
+        "{text}"
+    );
 }
