@@ -8,6 +8,7 @@ cd "$(dirname "$0")/../.."
 out=target/katex-diff
 mkdir -p "$out"
 node --test tests/katex-diff/
+node tests/katex-diff/selftest.mjs
 # A scratch build (not build/, which other checks read); the corpus is written afresh.
 rm -f "$out/corpus.jsonl"
 MDBOOK_MATH_CORPUS="$PWD/$out/corpus.jsonl" mdbook build -d "$PWD/$out/book" >"$out/build.log" 2>&1 \
