@@ -206,7 +206,16 @@ fn checked_id(
             kind.prefix()
         )));
     };
-    if !id.starts_with(kind.prefix()) || id.len() == kind.prefix().len() {
+    if id == kind.prefix().trim_end_matches('-')
+        || id.len() == kind.prefix().len() && id.starts_with(kind.prefix())
+    {
+        return Err(at(format!(
+            "{} id '#{id}' needs a name after '{}'",
+            kind.en(),
+            kind.prefix()
+        )));
+    }
+    if !id.starts_with(kind.prefix()) {
         return Err(at(format!(
             "{} id '#{id}' must start with '{}' (e.g. '#{}{}')",
             kind.en(),

@@ -35,6 +35,24 @@ pub fn check(src: &SourceFile<'_>, scan: &Scan, diags: &mut Diagnostics) {
                 )),
         );
     }
+    // A bare equation number, `(3.5)` or `(3.3a)`, after a space or a CJK character.
+    for (i, _) in text.match_indices('(') {
+        let before = text[..i].chars().next_back();
+        let after_prose =
+            before.is_some_and(|c| c == ' ' || ('\u{4e00}'..='\u{9fff}').contains(&c));
+        let after_shi = text[..i].trim_end_matches(' ').ends_with('式');
+        if !after_prose || after_shi || !scan.is_free(i) {
+            continue;
+        }
+        if let Some(len) = equation_number(&text[i..])
+            && chapter_like(&text[i + 1..])
+        {
+            diags.push(
+                Diagnostic::at(src, i, format!("hand-written equation number '{}'", &text[i..i + len]))
+                    .note("numbers are generated: label the equation '$$ … $$ {#eq-…}' and write '[](#eq-…)'"),
+            );
+        }
+    }
     for m in &scan.math {
         if let Some(p) = text[m.inner.clone()].find("\\tag") {
             diags.push(
@@ -68,6 +86,16 @@ fn number(s: &str) -> Option<usize> {
         j += 1;
     }
     (j > start).then_some(j)
+}
+
+/// A chapter part that exists: 1–16 or a capital letter (appendices), so `(0.30)` is a number.
+fn chapter_like(s: &str) -> bool {
+    let head: String = s
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    head.len() == 1 && head.chars().all(|c| c.is_ascii_uppercase())
+        || head.parse::<u32>().is_ok_and(|n| (1..=16).contains(&n))
 }
 
 /// `(3.5)`, `（3.5）` or `(3.3a)` at the start of `s`: its length.
