@@ -11,6 +11,7 @@ import {
 } from './checks/exercises.mjs';
 import { cardContrast } from './checks/contrast.mjs';
 import { copyTex } from './checks/copytex.mjs';
+import { numberedLabels } from './checks/numbering.mjs';
 import { tagFilter, tagFilterNoJs } from './checks/tagfilter.mjs';
 import { setViewport, switchTheme } from './checks/view.mjs';
 
@@ -32,6 +33,7 @@ const LAYOUT_FLOW = [
     hashOpensAnswer,
     printExpands,
     copyTex,
+    numberedLabels,
     tagFilter,
     expandAnswersStep,
     noHorizontalScroll(' (all unfolded)'),

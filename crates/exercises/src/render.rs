@@ -9,10 +9,9 @@ use anyhow::Result;
 use mdbook_preprocessor::book::Book;
 use preprocessor_kit::Diagnostics;
 use preprocessor_kit::directive::Block;
-use preprocessor_kit::html::{escape_attr, escape_text};
+use preprocessor_kit::html::{escape_attr, title_html};
 use preprocessor_kit::links::{Target, resolve_cross_refs};
 use preprocessor_kit::pages::{ParsedPage, splice_pages};
-use preprocessor_kit::scan::Scan;
 use preprocessor_kit::splice::Splicer;
 
 use crate::collect::{Exercise, Registry};
@@ -90,38 +89,4 @@ fn splice_exercise(b: &Block, ex: &Exercise, s: &mut Splicer) {
         );
         s.replace(c.close_line.clone(), format!("{ci}{MARK}</details>"));
     }
-}
-
-/// The title inside the card's heading: text escaped, inline code as `<code>`, math left as `$…$`
-/// for the math preprocessor (which renders math in raw-HTML text too).
-pub fn title_html(title: &str) -> String {
-    let scan = Scan::new(title);
-    let mut spans: Vec<(std::ops::Range<usize>, String)> = scan
-        .code_spans
-        .iter()
-        .map(|c| {
-            (
-                c.range.clone(),
-                format!("<code>{}</code>", escape_text(&title[c.inner.clone()])),
-            )
-        })
-        .collect();
-    spans.extend(
-        scan.math
-            .iter()
-            .map(|m| (m.range.clone(), title[m.range.clone()].to_string())),
-    );
-    spans.sort_by_key(|(r, _)| r.start);
-    let mut out = String::new();
-    let mut pos = 0;
-    for (r, html) in spans {
-        if r.start < pos {
-            continue;
-        }
-        out.push_str(&escape_text(&title[pos..r.start]));
-        out.push_str(&html);
-        pos = r.end;
-    }
-    out.push_str(&escape_text(&title[pos..]));
-    out
 }

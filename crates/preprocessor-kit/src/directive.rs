@@ -20,7 +20,15 @@ use crate::scan::Scan;
 use crate::source::SourceFile;
 
 /// Every directive name the book knows. Anything else is an author error.
-pub const KNOWN: [&str; 4] = ["exercise", "hint", "answer", "research"];
+pub const KNOWN: [&str; 7] = [
+    "exercise",
+    "hint",
+    "answer",
+    "research",
+    "figure",
+    "table",
+    "algorithm",
+];
 
 /// One `:::` block with its children.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,5 +1,7 @@
 //! HTML escaping for text the preprocessors put inside tags and attributes.
 
+use crate::scan::Scan;
+
 /// Escape text for an HTML text node.
 pub fn escape_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -27,6 +29,40 @@ pub fn escape_attr(s: &str) -> String {
             _ => out.push(c),
         }
     }
+    out
+}
+
+/// A directive title as HTML (a card's heading, a table's caption): text escaped, inline code as `<code>`, math left as `$…$`
+/// for the math preprocessor (which renders math in raw-HTML text too).
+pub fn title_html(title: &str) -> String {
+    let scan = Scan::new(title);
+    let mut spans: Vec<(std::ops::Range<usize>, String)> = scan
+        .code_spans
+        .iter()
+        .map(|c| {
+            (
+                c.range.clone(),
+                format!("<code>{}</code>", escape_text(&title[c.inner.clone()])),
+            )
+        })
+        .collect();
+    spans.extend(
+        scan.math
+            .iter()
+            .map(|m| (m.range.clone(), title[m.range.clone()].to_string())),
+    );
+    spans.sort_by_key(|(r, _)| r.start);
+    let mut out = String::new();
+    let mut pos = 0;
+    for (r, html) in spans {
+        if r.start < pos {
+            continue;
+        }
+        out.push_str(&escape_text(&title[pos..r.start]));
+        out.push_str(&html);
+        pos = r.end;
+    }
+    out.push_str(&escape_text(&title[pos..]));
     out
 }
 

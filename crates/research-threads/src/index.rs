@@ -13,7 +13,9 @@ use preprocessor_kit::scan::Scan;
 
 use crate::INDEX_MARKER;
 use crate::collect::Registry;
-use crate::render::{tag_line, title_html};
+use preprocessor_kit::html::title_html;
+
+use crate::render::tag_line;
 
 pub fn fill(book: &mut Book, reg: &Registry) {
     for_each_page_mut(book, |ch| {

@@ -5,10 +5,9 @@
 use anyhow::Result;
 use mdbook_preprocessor::book::Book;
 use preprocessor_kit::Diagnostics;
-use preprocessor_kit::html::{escape_attr, escape_text};
+use preprocessor_kit::html::{escape_attr, escape_text, title_html};
 use preprocessor_kit::links::{Target, resolve_cross_refs};
 use preprocessor_kit::pages::{ParsedPage, splice_pages};
-use preprocessor_kit::scan::Scan;
 
 use crate::collect::{Registry, Thread};
 
@@ -74,21 +73,4 @@ pub fn tag_line(tags: &[String]) -> String {
         .map(|t| format!("<span class=\"rt-tag\">{}</span>", escape_text(t)))
         .collect();
     format!("<p class=\"rt-tags\">{}</p>", spans.join(" "))
-}
-
-/// Title text escaped, inline code as `<code>`, math left for the math preprocessor.
-pub fn title_html(title: &str) -> String {
-    let scan = Scan::new(title);
-    let mut out = String::new();
-    let mut pos = 0;
-    for c in &scan.code_spans {
-        out.push_str(&escape_text(&title[pos..c.range.start]));
-        out.push_str(&format!(
-            "<code>{}</code>",
-            escape_text(&title[c.inner.clone()])
-        ));
-        pos = c.range.end;
-    }
-    out.push_str(&escape_text(&title[pos..]));
-    out
 }

@@ -216,3 +216,15 @@ fn the_binary_checks_diffs_and_fixes() {
     assert_eq!(run(&["book"]).status.code(), Some(0));
     assert_eq!(run(&["nosuch"]).status.code(), Some(2));
 }
+
+/// Found by the property test: each round of --fix makes the next mark's neighbour Chinese, so a
+/// long chain needs more rounds than a fixed small limit allowed.
+#[test]
+fn a_long_chain_of_neighbouring_marks_settles() {
+    let text = ",,,(denoising),,(denoising),[链接,文字](../ch01/1-6.md#sec-a,b)\n";
+    let fixed = fix(Kind::Markdown, "p.md", text).expect("fix settles");
+    assert_eq!(
+        fixed,
+        "，，，（denoising），，（denoising），[链接，文字](../ch01/1-6.md#sec-a,b)\n"
+    );
+}

@@ -1,0 +1,5 @@
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    preprocessor_kit::protocol::main(&mdbook_numbering::Numbering)
+}
