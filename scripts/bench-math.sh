@@ -85,7 +85,7 @@ mkdir -p "$WORK"
 RESULTS="$WORK/results.md"
 {
   echo "Run $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)),"
-  echo "mdBook $(mdbook --version | awk '{print $2}'), mdbook-katex $($KATEX_BIN --version | awk '{print $2}'), KaTeX 0.16.4 in both;"
+  echo "mdBook $(mdbook --version | awk '{print $2}'), mdbook-katex $($KATEX_BIN --version | awk '{print $2}'), ours katex-rs 0.3.0 (KaTeX 0.18.5), mdbook-katex KaTeX 0.16.4 in QuickJS;"
   echo "median of $RUNS interleaved runs; wall time, CPU time (user+sys) in parentheses."
   echo "Load average before: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Make the full-size copy of the book that issue #14 measures the pipeline on.
 
-    python3 scripts/make-fullsize-copy.py [DEST]      (default: /tmp/diffusion-book-fullsize)
+    python3 scripts/make-fullsize-copy.py [--distinct | --copy-only] [DEST]
+                                                      (default: /tmp/diffusion-book-fullsize)
 
 The book will hold 16 parts of the size of chapters 1 and 3. The copy takes this repository's book
 (book.toml, book/, theme/, minidiff/) and fills every placeholder part — a part whose index.md says
@@ -16,6 +17,14 @@ Nothing depends on time or randomness: the same sources give the same copy. DEST
 (only if it looks like an earlier copy or is empty). The copy's book.toml runs this repository's
 tools: relative `scripts/…` commands become absolute, `cargo run …` gets `--manifest-path`.
 The math cache of the copy lives in DEST/target/math-cache.
+
+--distinct makes the copied parts' formulas differ from the originals' and from each other, so a
+cold build renders about as many distinct formulas as a real book of this size would: in copy n
+the Greek letters and the book's bold-vector macros are renamed by a rotation of their lists
+(`\alpha` → `\beta` …, `\bx` → `\by` …; a pair of rotations no other copy has). Only control
+words are renamed, so every formula stays valid TeX; formulas without any of these symbols
+($t$, $T$ …) stay shared. --copy-only copies the book without filling anything (the real book,
+for benchmarks that must not touch the repository).
 """
 
 import re
@@ -35,6 +44,25 @@ DEF_HTML = re.compile(r'\bid="((?:fig|eq|tab|alg)-)')
 REF = re.compile(r"\(((?:[^()\s/#]+\.md)?)#(ex|rt|fig|eq|tab|alg)-([a-z0-9-]+)")
 # Prefixes the numbering and research-thread syntax require to stay first.
 TYPED = {"rt-", "fig-", "eq-", "tab-", "alg-"}
+
+# Renamed among themselves by --distinct: each list is one kind of symbol, so any rotation keeps
+# formulas valid (ordinary letters; zero-argument macros of book/macros.tex).
+GREEK = ["alpha", "beta", "gamma", "delta", "epsilon", "sigma", "theta", "lambda", "mu", "phi",
+         "eta", "tau", "rho", "omega", "kappa", "nu", "xi", "zeta", "chi", "psi", "pi"]
+BOLD = ["bx", "by", "bz", "bu", "bv", "bw", "bs"]
+
+
+def rename_symbols(text: str, n: int) -> str:
+    """Rotate GREEK by n+1 and BOLD by (n // len(GREEK)) + 1 in every control word of `text`."""
+    g = (n % len(GREEK)) + 1
+    b = (n // len(GREEK)) % len(BOLD) + 1
+    table = {w: GREEK[(i + g) % len(GREEK)] for i, w in enumerate(GREEK)}
+    table.update({w: BOLD[(i + b) % len(BOLD)] for i, w in enumerate(BOLD)})
+    return re.sub(
+        r"\\([A-Za-z]+)",
+        lambda m: "\\" + table.get(m.group(1), m.group(1)),
+        text,
+    )
 
 
 def defined_ids(texts) -> set:
@@ -88,7 +116,14 @@ def chapter_entries(summary_lines, start):
 
 
 def main() -> int:
-    dest = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/diffusion-book-fullsize").resolve()
+    args = sys.argv[1:]
+    distinct = "--distinct" in args
+    copy_only = "--copy-only" in args
+    args = [a for a in args if a not in ("--distinct", "--copy-only")]
+    if distinct and copy_only or len(args) > 1 or any(a.startswith("-") for a in args):
+        print(__doc__, file=sys.stderr)
+        return 2
+    dest = Path(args[0] if args else "/tmp/diffusion-book-fullsize").resolve()
     if dest == REPO or REPO in dest.parents:
         print(f"error: {dest}: the copy must be outside the repository", file=sys.stderr)
         return 1
@@ -124,6 +159,9 @@ def main() -> int:
     (dest / "book.toml").write_text(toml)
 
     src = dest / "book"
+    if copy_only:
+        print(f"copy of the book in {dest}")
+        return 0
     summary_path = src / "SUMMARY.md"
     lines = summary_path.read_text().splitlines()
     models = {}
@@ -151,6 +189,8 @@ def main() -> int:
         ids = defined_ids(p.read_text() for p in pages)
         for page in pages:
             text = prefix_ids(page.read_text(), prefix, ids)
+            if distinct:
+                text = rename_symbols(text, n)
             (part_dir / page.name).write_text(text)
         entries = [e.replace(f"]({model}/", f"]({d}/") for e in models[model]]
         # The part's title says which copy it is; the copied pages keep their own headings.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Vendor KaTeX's CSS and fonts from the npm package, matching the KaTeX bundled in the `katex` crate
+# Vendor KaTeX's CSS and fonts from the npm package, matching the KaTeX release katex-rs tracks
 # (mdbook-math renders with it; the CSS must come from the same release).
 #
 #   scripts/vendor-katex.sh          # (re)write theme/katex/ and book/theme/katex/fonts/
@@ -12,8 +12,8 @@
 # browser that runs the book reads woff2), so the woff/ttf fallbacks are removed from the CSS.
 set -euo pipefail
 
-VERSION=0.16.4
-SHASUM=87021bc3bbd80586ef715aeb476794cba6a49ad4 # npm's dist.shasum for katex@0.16.4
+VERSION=0.18.5
+SHASUM=13397ff582d170424fa9e01cd1c5cf5b3da9e5f3 # npm's dist.shasum for katex@0.18.5
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
 work=$(mktemp -d)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Browser tests: Debian's Chromium (+ CJK fonts so screenshots are legible) and the pinned
-# playwright-core from package-lock.json. Idempotent.
+# Browser tests and the math engine's differential test: Debian's Chromium (+ CJK fonts so
+# screenshots are legible) and, from package-lock.json, the pinned playwright-core and katex (KaTeX
+# itself, the release katex-rs tracks). Idempotent.
 set -euo pipefail
 if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
   export DEBIAN_FRONTEND=noninteractive

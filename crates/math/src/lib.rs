@@ -10,6 +10,8 @@
 //! text, such as exercise titles inside `<h4>`.
 
 pub mod cache;
+pub mod corpus;
+pub mod depth;
 pub mod extract;
 pub mod macros;
 pub mod markup;
@@ -34,7 +36,7 @@ use rayon::prelude::*;
 use crate::cache::{Cache, Key};
 use crate::macros::Macros;
 use crate::placed::Placed;
-use crate::render::{KATEX_VERSION, RenderError, Renderer};
+use crate::render::{ENGINE, RenderError, Renderer};
 
 /// The preprocessor, for `preprocessor_kit::protocol::main`.
 pub struct MathPreprocessor;
@@ -48,10 +50,7 @@ impl BookPreprocessor for MathPreprocessor {
         let cfg = Config::read(ctx)?;
         let macros = load_macros(&ctx.root, &cfg.macros)?;
         let renderer = Renderer::new(&macros)?;
-        let mut cache = Cache::open(
-            &ctx.root.join(&cfg.cache_dir).join("katex.bin"),
-            KATEX_VERSION,
-        );
+        let mut cache = Cache::open(&ctx.root.join(&cfg.cache_dir).join("katex.bin"), ENGINE);
 
         let mut pages = Vec::new();
         for_each_page(&book, |ch| {
@@ -60,6 +59,9 @@ impl BookPreprocessor for MathPreprocessor {
                 content: ch.content.clone(),
             });
         });
+        if let Some(path) = std::env::var_os(corpus::CORPUS_ENV) {
+            corpus::write(Path::new(&path), &pages, &macros, &renderer)?;
+        }
         // Placeholders only when the renderer that replaces them is part of the build.
         let mut placed = cfg.placeholders.then(Placed::default);
         let diags = render_pages(&mut pages, &macros, &renderer, &mut cache, placed.as_mut())?;
@@ -169,6 +171,7 @@ pub fn render_pages(
     let shadowing = builtins_replaced(macros, renderer, cache);
     let index = macros.index(&shadowing);
     let mut todo: Vec<Key> = Vec::new();
+    let mut failed: HashMap<Key, RenderError> = HashMap::new();
     // The macro definitions each distinct formula reaches: its cache entry is valid only under
     // the same definitions.
     let mut deps: HashMap<(bool, &str), String> = HashMap::new();
@@ -180,7 +183,9 @@ pub fn render_pages(
         if let Entry::Vacant(slot) = deps.entry((display, tex)) {
             let d = slot.insert(index.dependencies(tex));
             let key = (display, tex.to_string());
-            if cache.get(&key, d).is_none() {
+            if let Some(e) = renderer.check(tex) {
+                failed.insert(key, e);
+            } else if cache.get(&key, d).is_none() {
                 todo.push(key);
             }
         }
@@ -193,15 +198,15 @@ pub fn render_pages(
         deps.len(),
         todo.len()
     ));
-    let results: Vec<(Key, Result<String, RenderError>)> = todo
-        .into_par_iter()
-        .map(|key| {
-            let html = renderer.render(&key.1, key.0);
-            (key, html)
-        })
-        .collect();
+    let results: Vec<(Key, Result<String, RenderError>)> = renderer.install(|| {
+        todo.into_par_iter()
+            .map(|key| {
+                let html = renderer.render(&key.1, key.0);
+                (key, html)
+            })
+            .collect()
+    });
     clock.lap("rendered");
-    let mut failed: HashMap<Key, RenderError> = HashMap::new();
     for (key, result) in results {
         match result {
             Ok(html) => {
@@ -355,10 +360,12 @@ fn builtins_replaced<'m>(
         .map(|m| m.name.as_str())
         .filter(|name| cache.katex_builtin(name).is_none())
         .collect();
-    let answers: Vec<(&str, bool)> = unknown
-        .into_par_iter()
-        .map(|name| (name, renderer.is_katex_builtin(name)))
-        .collect();
+    let answers: Vec<(&str, bool)> = renderer.install(|| {
+        unknown
+            .into_par_iter()
+            .map(|name| (name, renderer.is_katex_builtin(name)))
+            .collect()
+    });
     for (name, builtin) in answers {
         cache.set_katex_builtin(name.to_string(), builtin);
     }

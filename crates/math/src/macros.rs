@@ -95,7 +95,8 @@ impl Macros {
     }
 }
 
-/// Names KaTeX 0.16.4 looks up in the macro table without a formula naming them:
+/// Names KaTeX (and katex-rs: a test in `render` checks it) looks up in the macro table without a
+/// formula naming them:
 /// `\arraystretch` is read by every array-like environment (`pmatrix`, `aligned`, `cases` …).
 /// KaTeX's other internal names (`\df@tag`, `\current@color`) contain `@`, which a book macro's
 /// name cannot (see [`parse_line`]).
@@ -163,7 +164,7 @@ impl<'a> MacroIndex<'a> {
 }
 
 /// The control words of `tex` (`\name`, letters and `@`), skipping control symbols such as `\,`.
-fn control_words(tex: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn control_words(tex: &str) -> impl Iterator<Item = &str> {
     let b = tex.as_bytes();
     let mut i = 0;
     std::iter::from_fn(move || {

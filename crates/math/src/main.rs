@@ -1,6 +1,6 @@
 use std::process::ExitCode;
 
-// Also QuickJS's allocator: the `override` feature replaces the C `malloc` of the whole process.
+// The `override` feature makes it the C `malloc` of the whole process too.
 #[cfg(target_os = "linux")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -46,11 +46,16 @@ impl Placed {
         format!("{:016x}", h.finish())
     }
 
-    /// Write the side file atomically.
+    /// Write the side file atomically, unless the file there already holds this content (same
+    /// build id): on a warm build it is tens of megabytes that would be written for nothing.
     pub fn save(&self, path: &Path) -> Result<()> {
+        let id = self.id();
+        if stored_id(path).is_some_and(|old| old == id) {
+            return Ok(());
+        }
         let mut out = Vec::with_capacity(self.html.iter().map(|h| h.len() + 8).sum::<usize>() + 64);
         out.extend_from_slice(MAGIC);
-        put(&mut out, self.id().as_bytes());
+        put(&mut out, id.as_bytes());
         out.extend_from_slice(&(self.html.len() as u64).to_le_bytes());
         for h in &self.html {
             put(&mut out, h.as_bytes());
@@ -73,6 +78,23 @@ impl Placed {
         })?;
         decode(&bytes).with_context(|| format!("{}: damaged math side file", path.display()))
     }
+}
+
+/// The build id in the header of the side file at `path`, reading only the header.
+fn stored_id(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let mut head = vec![0u8; MAGIC.len() + 8 + 64];
+    let mut f = fs::File::open(path).ok()?;
+    let mut got = 0;
+    while got < head.len() {
+        match f.read(&mut head[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(_) => return None,
+        }
+    }
+    let mut r = Reader(head[..got].strip_prefix(MAGIC)?);
+    r.string().ok()
 }
 
 fn put(out: &mut Vec<u8>, bytes: &[u8]) {
@@ -212,6 +234,29 @@ mod tests {
         assert!(substitute(&other, &id, &html).is_err());
         fs::write(&file, b"mdbook-math placed\n\x05").unwrap();
         assert!(Placed::load(&file).is_err());
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn an_unchanged_side_file_is_not_rewritten() {
+        let dir = std::env::temp_dir().join(format!("math-placed-same-{}", std::process::id()));
+        let file = dir.join("placed.bin");
+        let a = Placed {
+            html: vec!["<b>x</b>".into()],
+        };
+        a.save(&file).unwrap();
+        // Same content: the file is left alone (a marker appended after it survives) …
+        let mut bytes = fs::read(&file).unwrap();
+        bytes.extend_from_slice(b"marker");
+        fs::write(&file, &bytes).unwrap();
+        a.save(&file).unwrap();
+        assert!(fs::read(&file).unwrap().ends_with(b"marker"));
+        // … other content replaces it.
+        let b = Placed {
+            html: vec!["<i>y</i>".into()],
+        };
+        b.save(&file).unwrap();
+        assert_eq!(Placed::load(&file).unwrap(), (b.id(), b.html.clone()));
         let _ = fs::remove_dir_all(dir);
     }
 }

@@ -22,7 +22,7 @@ fn run_with(macros: &str, pages: &[(&str, &str)]) -> Result<Vec<String>, Vec<Str
     let src = SourceFile::new("book/macros.tex", macros);
     let macros = Macros::parse(&src).map_err(|d| vec![d.to_string()])?;
     let renderer = Renderer::new(&macros).expect("renderer");
-    let mut cache = Cache::open(&cache_path(), KATEX_VERSION);
+    let mut cache = Cache::open(&cache_path(), ENGINE);
     let mut pages: Vec<Page> = pages
         .iter()
         .map(|(p, c)| Page {
@@ -339,7 +339,7 @@ fn the_cache_serves_a_second_run() {
     let md = "$\\bx$ 与 $$y$$\n";
     let mut outs = Vec::new();
     for _ in 0..2 {
-        let mut cache = Cache::open(&path, KATEX_VERSION);
+        let mut cache = Cache::open(&path, ENGINE);
         let mut pages = vec![Page {
             path: "book/a.md".into(),
             content: md.into(),
@@ -354,7 +354,7 @@ fn the_cache_serves_a_second_run() {
     }
     assert_eq!(outs[0], outs[1]);
     // Two formulas plus one check per macro.
-    assert_eq!(Cache::open(&path, KATEX_VERSION).len(), 2 + 3);
+    assert_eq!(Cache::open(&path, ENGINE).len(), 2 + 3);
 }
 
 /// Render `md` under `macros` with the cache at `path`, and save the cache.
@@ -362,7 +362,7 @@ fn render_cached(path: &std::path::Path, macros: &str, md: &str) -> String {
     let src = SourceFile::new("book/macros.tex", macros);
     let macros = Macros::parse(&src).unwrap();
     let renderer = Renderer::new(&macros).unwrap();
-    let mut cache = Cache::open(path, KATEX_VERSION);
+    let mut cache = Cache::open(path, ENGINE);
     let mut pages = vec![Page {
         path: "book/a.md".into(),
         content: md.into(),
@@ -385,7 +385,7 @@ fn editing_a_macro_re_renders_only_the_formulas_that_reach_it() {
 
     // Plant marks where the cache holds `y` and `\abar_t`, under the definitions they were
     // rendered with: whatever is served from the cache shows up in the page as its mark.
-    let mut cache = Cache::open(&path, KATEX_VERSION);
+    let mut cache = Cache::open(&path, ENGINE);
     let src = SourceFile::new("book/macros.tex", MACROS);
     let m = Macros::parse(&src).unwrap();
     for (tex, mark) in [("y", "MARKY"), ("\\abar_t", "MARKABAR")] {
@@ -484,7 +484,7 @@ fn placeholders_become_the_same_html_after_markdown() {
     let src = SourceFile::new("book/macros.tex", MACROS);
     let macros = Macros::parse(&src).expect("macros");
     let renderer = Renderer::new(&macros).expect("renderer");
-    let mut cache = Cache::open(&cache_path(), KATEX_VERSION);
+    let mut cache = Cache::open(&cache_path(), ENGINE);
     let mut pages = vec![Page {
         path: "book/t.md".into(),
         content: md.into(),
@@ -522,4 +522,29 @@ fn placeholders_become_the_same_html_after_markdown() {
     let quote =
         &typeset[typeset.find("<blockquote>").unwrap()..typeset.find("</blockquote>").unwrap()];
     assert!(quote.contains(&placed.html[0]), "{quote}");
+}
+
+#[test]
+fn refused_formulas_are_refused_from_the_cache_too() {
+    // An entry written before the unbraced-\sqrt rule existed (or by hand) must not slip through.
+    let src = SourceFile::new("book/macros.tex", MACROS);
+    let macros = Macros::parse(&src).unwrap();
+    let renderer = Renderer::new(&macros).unwrap();
+    let mut cache = Cache::open(&cache_path(), ENGINE);
+    let deps = macros.index(&[]).dependencies("\\sqrt2");
+    cache.insert(
+        (false, "\\sqrt2".to_string()),
+        deps,
+        "<span>cached</span>".to_string(),
+    );
+    let mut pages = vec![Page {
+        path: "book/t.md".to_string(),
+        content: "设 $\\sqrt2$。\n".to_string(),
+    }];
+    let diags = render_pages(&mut pages, &macros, &renderer, &mut cache, None).unwrap();
+    let text = diags.to_string();
+    assert!(
+        text.contains("book/t.md:1:") && text.contains("\\sqrt{…}"),
+        "{text}"
+    );
 }

@@ -28,7 +28,7 @@ export const numberedLabels = {
             }
             for (const a of main.querySelectorAll('span.equation-anchor[id]')) {
                 let el = a.nextElementSibling;
-                const tag = el?.classList.contains('katex-display') ? el.querySelector('.tag') : null;
+                const tag = el?.classList.contains('katex-display') ? el.querySelector('.katex-tag, .tag') : null;
                 const text = tag?.textContent.trim() || '';
                 if (!/^\([0-9A-Z]+\.\d+\)$/.test(text)) {
                     errors.push(`#${a.id}: equation number ${JSON.stringify(text)}`);
