@@ -1,0 +1,74 @@
+"""基于分数的生成模型（第 4 章）：解析分数、分数匹配损失、朗之万采样器与噪声条件分数网络。
+
+约定（与书中符号表一致）：数据是形状 (B, d) 的点；分数 s(x) ≈ ∇_x log p(x) 与 x 同形状。
+噪声条件的网络写成 ``model(x, sigma)``，``sigma`` 是形状 (B,) 的噪声标准差（每个样本一个），
+返回 ∇_x log p_σ(x) 的估计，p_σ 是数据加上 N(0, σ² I) 噪声之后的分布。噪声水平表
+``sigmas`` 是 float64、从大到小排列的一维张量 σ_1 > σ_2 > … > σ_L。
+朗之万的一步统一写成 x ← x + (ε/2) s(x) + √ε z,z ~ N(0, I)（Song 与 Ermon, 2019 的写法）。
+
+已经实现好的：``gmm_log_prob``（高斯混合的对数密度，用作检验分数的标准答案）。
+其余函数和类是练习。
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import torch
+from torch import Tensor, nn
+
+__all__ = [
+    "gmm_log_prob",
+    "gmm_score",
+]
+
+
+def gmm_log_prob(x: Tensor, means: Tensor, stds: Tensor, weights: Tensor) -> Tensor:
+    """各向同性高斯混合 p(x) = Σ_k π_k N(x; μ_k, σ_k² I) 的对数密度（已实现）。
+
+    参数：
+        x: 形状 (B, d) 的点。
+        means: 形状 (K, d) 的分量中心 μ_k。
+        stds: 形状 (K,) 的分量标准差 σ_k。
+        weights: 形状 (K,) 的非负权重（不必归一化，函数内部除以总和得到 π_k）。
+
+    返回：
+        形状 (B,) 的 float64 张量 log p(x)。用 ``torch.logsumexp`` 计算，远离所有分量时也不下溢。
+    """
+    x = x.double()
+    means = means.double()
+    stds = torch.as_tensor(stds, dtype=torch.float64)
+    weights = torch.as_tensor(weights, dtype=torch.float64)
+    d = x.shape[-1]
+    sq = ((x[:, None, :] - means[None, :, :]) ** 2).sum(-1)
+    log_normal = -0.5 * sq / stds**2 - d * torch.log(stds) - 0.5 * d * math.log(2 * math.pi)
+    return torch.logsumexp(log_normal + torch.log(weights / weights.sum()), dim=1)
+
+
+# ANCHOR: gmm_score
+def gmm_score(x: Tensor, means: Tensor, stds: Tensor, weights: Tensor) -> Tensor:
+    """各向同性高斯混合的分数 ∇_x log p(x)，闭式（书中 4.1 节）。
+
+    公式：记后验责任 r_k(x) = π_k N(x; μ_k, σ_k² I) / Σ_j π_j N(x; μ_j, σ_j² I)，则
+        ∇_x log p(x) = Σ_k r_k(x) · ( −(x − μ_k) / σ_k² ).
+    责任 r_k 要在对数域里算：log r_k = log π_k − ‖x − μ_k‖² / (2σ_k²) − d log σ_k + 常数，再对 k
+    做 softmax（常数 −(d/2) log 2π 在 softmax 里抵消）。直接算密度再相除，在离所有分量都很远的
+    地方会得到 0/0。
+
+    参数：
+        x: 形状 (B, d) 的点（float32 或 float64）。
+        means: 形状 (K, d)。
+        stds: 形状 (K,)。
+        weights: 形状 (K,)，非负，不必归一化。
+
+    返回：
+        形状 (B, d)、dtype 与 ``x`` 相同的张量。内部建议用 float64 计算。
+
+    可用的 PyTorch 函数：``torch.softmax``（或 ``torch.logsumexp``）、``torch.log``、广播、
+    ``torch.Tensor.sum``、``torch.Tensor.to``。
+    """
+    raise NotImplementedError("练习 gmm-score")
+# ANCHOR_END: gmm_score
+
+
