@@ -31,9 +31,10 @@ GENERATED_SUFFIXES = {".svg", ".json"}
 
 def registry():
     import ch01
+    import ch02
     import ch03
 
-    return [*ch01.FIGURES, *ch03.FIGURES]
+    return [*ch01.FIGURES, *ch02.FIGURES, *ch03.FIGURES]
 
 
 def build(only: list[str] | None) -> tuple[dict[str, bytes], dict[str, float]]:
