@@ -21,6 +21,8 @@ from torch import Tensor, nn
 __all__ = [
     "gmm_log_prob",
     "gmm_score",
+    "dsm_loss",
+    "sliced_sm_loss",
 ]
 
 
@@ -70,5 +72,71 @@ def gmm_score(x: Tensor, means: Tensor, stds: Tensor, weights: Tensor) -> Tensor
     """
     raise NotImplementedError("练习 gmm-score")
 # ANCHOR_END: gmm_score
+
+
+# ANCHOR: dsm_loss
+def dsm_loss(
+    model: Callable[[Tensor, Tensor], Tensor],
+    x0: Tensor,
+    sigmas: Tensor,
+    noise: Tensor | None = None,
+    idx: Tensor | None = None,
+    generator: torch.Generator | None = None,
+) -> Tensor:
+    """多噪声水平、权重 λ(σ) = σ² 的去噪分数匹配损失（NCSN 的目标，书中 4.2、4.4 节）。
+
+    对每个样本 i：取噪声级下标 k_i（``idx`` 给定时用它，否则在 0, …, L − 1 上均匀抽），
+    σ_i = sigmas[k_i]，z_i ~ N(0, I)（``noise`` 给定时用它），x̃_i = x0_i + σ_i z_i，然后
+        loss = (1/B) Σ_i ½ ‖ σ_i · model(x̃_i, σ_i) + z_i ‖².
+    这正是 σ² · ½‖s − ∇log q(x̃ | x0)‖²，因为条件分数 ∇log q(x̃ | x0) = −z/σ。
+
+    参数：
+        model: 可调用对象 ``model(x, sigma)``,x 形状 (B, d),sigma 形状 (B,)，返回 (B, d)。
+        x0: 形状 (B, d) 的干净数据。
+        sigmas: 形状 (L,) 的 float64 噪声水平表。
+        noise: 可选，形状同 x0 的标准正态噪声 z。
+        idx: 可选，形状 (B,) 的整数下标。
+        generator: 随机数发生器（用于抽 idx 与 noise）。
+
+    返回：
+        标量张量（dtype 与 x0 相同），可以直接 ``backward()``。传给 model 的 sigma 要转成 x0 的 dtype。
+
+    可用的 PyTorch 函数：``torch.randint``、``torch.randn``（都传 ``generator=``）、索引、
+    ``torch.Tensor.view``、``torch.Tensor.sum``、``torch.Tensor.mean``。
+    """
+    raise NotImplementedError("练习 dsm-loss")
+# ANCHOR_END: dsm_loss
+
+
+# ANCHOR: sliced_sm_loss
+def sliced_sm_loss(
+    score_fn: Callable[[Tensor], Tensor],
+    x: Tensor,
+    num_projections: int = 1,
+    generator: torch.Generator | None = None,
+) -> Tensor:
+    """切片分数匹配（sliced score matching）的损失（Song et al., 2019；书中 4.2 节）。
+
+    公式：对随机方向 v ~ N(0, I)（每个样本、每次投影各抽一个），
+        J(θ) = E_x E_v [ vᵀ ∇_x( vᵀ s(x) ) + ½ ( vᵀ s(x) )² ],
+    第一项是 vᵀ (∂s/∂x) v，期望等于 Jacobian 的迹（Hutchinson 估计）。vᵀ ∇_x(vᵀ s) 用一次反向传播
+    得到：先算标量 Σ_i v_iᵀ s(x_i)，对 x 求梯度（``create_graph=True``，这样损失还能对参数求导），
+    再与 v 逐样本做内积。
+    对 num_projections 个方向取平均，再对样本取平均。
+
+    参数：
+        score_fn: 可调用对象，x 形状 (B, d) → (B, d)。
+        x: 形状 (B, d) 的数据（函数内部要 ``detach()`` 后 ``requires_grad_(True)``）。
+        num_projections: 每个样本的随机方向个数 M。
+        generator: 随机数发生器（抽 v）。
+
+    返回：
+        标量张量。对真分数，J = −½ E‖∇log p‖²（例如数据 N(0, 4 I),d = 3 时为 −3/8）。
+
+    可用的 PyTorch 函数：``torch.randn``、``torch.autograd.grad``、``torch.Tensor.requires_grad_``、
+    ``torch.Tensor.detach``、``torch.Tensor.sum``。
+    """
+    raise NotImplementedError("练习 sliced-sm-loss")
+# ANCHOR_END: sliced_sm_loss
 
 

@@ -48,3 +48,74 @@ class TestGmmScore:
     def test_dtype_follows_input(self):
         x = torch.zeros(4, 2)
         assert score.gmm_score(x, MEANS, STDS, WEIGHTS).dtype == torch.float32
+
+
+@pytest.mark.exercise("dsm-loss")
+class TestDsmLoss:
+    def test_given_noise(self):
+        x0 = torch.tensor([[1.0, 0.0], [0.0, 2.0]])
+        noise = torch.tensor([[1.0, -1.0], [0.5, 0.0]])
+        sigmas = torch.tensor([1.0, 0.5], dtype=torch.float64)
+        idx = torch.tensor([0, 1])
+
+        def zero(x, sigma):
+            return torch.zeros_like(x)
+
+        # 网络输出 0 时损失为 ½ E‖z‖²。
+        loss = score.dsm_loss(zero, x0, sigmas, noise=noise, idx=idx)
+        assert loss.shape == ()
+        assert abs(loss.item() - 0.5 * (2.0 + 0.25) / 2) < 1e-6
+
+        def ones(x, sigma):
+            return torch.ones_like(x)
+
+        # σ s + z = (2, 0) 与 (1, 0.5)，损失 = ½ (4 + 1.25) / 2。
+        loss = score.dsm_loss(ones, x0, sigmas, noise=noise, idx=idx)
+        assert abs(loss.item() - 0.5 * (4.0 + 1.25) / 2) < 1e-6
+
+    def test_minimiser_is_tweedie(self):
+        # 一维高斯数据 N(1, 0.25)，σ = 0.5：线性模型 s(x) = a x + b 的最优解应是 a = −1/(v+σ²) = −2, b = 2。
+        torch.manual_seed(0)
+        x0 = 1.0 + 0.5 * torch.randn(20_000, 1)
+        sigmas = torch.tensor([0.5], dtype=torch.float64)
+        lin = torch.nn.Linear(1, 1)
+        opt = torch.optim.Adam(lin.parameters(), lr=0.05)
+        for _ in range(400):
+            loss = score.dsm_loss(lambda x, s: lin(x), x0, sigmas)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        assert abs(lin.weight.item() + 2.0) < 0.15
+        assert abs(lin.bias.item() - 2.0) < 0.15
+
+    def test_exact_score_is_better(self):
+        torch.manual_seed(1)
+        x0 = 1.0 + 0.5 * torch.randn(50_000, 1)
+        sigmas = torch.tensor([1.0, 0.3, 0.1], dtype=torch.float64)
+        g1 = torch.Generator().manual_seed(5)
+        g2 = torch.Generator().manual_seed(5)
+        good = score.dsm_loss(_gauss_model(1.0, 0.25), x0, sigmas, generator=g1)
+        bad = score.dsm_loss(_gauss_model(0.5, 0.25), x0, sigmas, generator=g2)
+        assert good.item() < bad.item()
+        # 精确分数时，σ²‖s − ∇log q‖² 的期望是 d·(1 − E[σ²/(v+σ²)])/2 …… 这里只检查它 < ½。
+        assert good.item() < 0.5
+
+
+@pytest.mark.exercise("sliced-sm-loss")
+class TestSlicedSm:
+    def test_gaussian_value(self):
+        # 数据 N(0, 4 I)，d = 3，模型为真分数 s(x) = −x/4：J = E[tr ∇s + ½‖s‖²] = −3/4 + 3/8 = −3/8。
+        g = torch.Generator().manual_seed(0)
+        x = 2 * torch.randn(100_000, 3, generator=g, dtype=torch.float64)
+        loss = score.sliced_sm_loss(lambda y: -y / 4, x, num_projections=1, generator=g)
+        assert loss.shape == ()
+        assert abs(loss.item() + 0.375) < 0.02
+
+    def test_gradient_flows(self):
+        g = torch.Generator().manual_seed(0)
+        lin = torch.nn.Linear(2, 2).double()
+        x = torch.randn(64, 2, generator=g, dtype=torch.float64)
+        loss = score.sliced_sm_loss(lin, x, num_projections=2, generator=g)
+        loss.backward()
+        assert lin.weight.grad is not None and torch.isfinite(lin.weight.grad).all()
+        assert lin.weight.grad.abs().sum() > 0
