@@ -58,17 +58,32 @@ impl Built {
         v
     }
 
-    /// The pages that come from the book's chapters (not print.html, 404.html, toc.html).
+    /// The pages that come from the book's chapters (not the print pages, 404.html, toc.html).
     pub fn chapter_pages(&self) -> Vec<(String, Html)> {
         self.pages()
             .into_iter()
             .filter(|(p, _)| !matches!(p.as_str(), "print.html" | "404.html" | "toc.html"))
+            .filter(|(p, _)| !is_print_page(p))
             .collect()
     }
 
     pub fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.out.join(rel)).unwrap_or_default()
     }
+}
+
+/// A chapter's print page (`ch03/print.html`, `ch03/print-2.html`, …; crates/print-chapters).
+pub fn is_print_page(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    rel.contains('/')
+        && name
+            .strip_prefix("print")
+            .and_then(|r| r.strip_suffix(".html"))
+            .is_some_and(|n| {
+                n.is_empty()
+                    || n.strip_prefix('-')
+                        .is_some_and(|k| k.parse::<usize>().is_ok())
+            })
 }
 
 /// The real book, built once per test binary.

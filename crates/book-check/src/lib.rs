@@ -2,13 +2,14 @@
 //! broken internal links and anchors, missing images, SUMMARY pages that did not render, leftover
 //! `:::` directives, `$`-TeX, `{{#include}}` or `katex-error`, exercises without a folded answer,
 //! remote scripts/stylesheets/fonts, PyTorch names in prose that are not linked, and malformed
-//! external URLs or arXiv ids. Problems name the page and the element.
+//! external URLs or arXiv ids, and pages over [`MAX_PAGE_BYTES`] uncompressed. Problems name the page and the element.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use preprocessor_kit::html::MAX_PAGE_BYTES;
 use preprocessor_kit::refs::is_arxiv_id;
 use preprocessor_kit::scan::Scan;
 use scraper::{ElementRef, Html, Node, Selector};
@@ -48,12 +49,24 @@ fn sel(s: &str) -> Selector {
 pub fn check(html_dir: &Path, src_dir: &Path) -> Result<Report> {
     let mut report = Report::default();
     let mut pages = Vec::new();
+    let mut too_big = Vec::new();
     for e in walkdir::WalkDir::new(html_dir) {
         let e = e.with_context(|| format!("walking {}", html_dir.display()))?;
         if e.path().extension().is_some_and(|x| x == "html") {
             let rel = rel_path(html_dir, e.path());
             let text = std::fs::read_to_string(e.path())
                 .with_context(|| format!("reading {}", e.path().display()))?;
+            if text.len() > MAX_PAGE_BYTES {
+                too_big.push(Problem {
+                    page: rel.clone(),
+                    message: format!(
+                        "page is {:.2} MB, over the {} MB limit (uncompressed): browsers open and \
+                         print such pages slowly or not at all; split it",
+                        text.len() as f64 / (1024.0 * 1024.0),
+                        MAX_PAGE_BYTES / (1024 * 1024)
+                    ),
+                });
+            }
             pages.push(Page {
                 rel,
                 doc: Html::parse_document(&text),
@@ -66,7 +79,7 @@ pub fn check(html_dir: &Path, src_dir: &Path) -> Result<Report> {
         .iter()
         .map(|p| (p.rel.as_str(), element_ids(&p.doc)))
         .collect();
-    let mut problems = Vec::new();
+    let mut problems = too_big;
     for p in &pages {
         let mut push = |m: String| {
             problems.push(Problem {

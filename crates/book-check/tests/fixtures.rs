@@ -106,3 +106,24 @@ fn unrendered_summary_pages_are_reported() {
             .contains("'a.md' is listed in SUMMARY.md but did not render")
     }));
 }
+
+#[test]
+fn a_page_over_2_mb_fails_and_one_just_under_passes() {
+    // Filler that no other check minds: plain paragraphs.
+    let para = "<p>扩散模型把数据逐步加噪，再学习逐步去噪。</p>\n";
+    let frame = page("").len();
+    let under = para.repeat((book_check_limit() - frame) / para.len());
+    let (_d, msgs) = site(&[("ch01/1-1.html", &under)]);
+    assert!(msgs.is_empty(), "{msgs:?}");
+    let over = para.repeat((book_check_limit() - frame) / para.len() + 1);
+    let (_d, msgs) = site(&[("ch01/1-1.html", &over)]);
+    assert!(
+        msgs.iter()
+            .any(|m| m.starts_with("ch01/1-1.html: page is 2.00 MB, over the 2 MB limit")),
+        "{msgs:?}"
+    );
+}
+
+fn book_check_limit() -> usize {
+    2 * 1024 * 1024
+}

@@ -155,6 +155,33 @@ pub fn placeholder(id: &str, index: usize, source: &str, prefixes: &[&str]) -> R
     Ok(format!("{OPEN}{id}-{index}\">{text}{CLOSE}"))
 }
 
+/// The length `page` will have once [`substitute`] has put each formula's HTML in (a page's size
+/// as readers get it). Placeholders are counted as [`substitute`] reads them; a malformed one
+/// counts as it is (substitution will fail on it with the reason).
+pub fn expanded_len(page: &str, html: &[String]) -> usize {
+    let mut len = page.len();
+    let mut rest = page;
+    while let Some(at) = rest.find(OPEN) {
+        let tail = &rest[at + OPEN.len()..];
+        let Some(quote) = tail.find('"') else {
+            break;
+        };
+        let Some(end) = tail[quote..].find(CLOSE) else {
+            break;
+        };
+        let placeholder = OPEN.len() + quote + end + CLOSE.len();
+        let formula = tail[..quote]
+            .rsplit_once('-')
+            .and_then(|(_, i)| i.parse::<usize>().ok())
+            .and_then(|i| html.get(i));
+        if let Some(formula) = formula {
+            len = len - placeholder + formula.len();
+        }
+        rest = &tail[quote + end + CLOSE.len()..];
+    }
+    len
+}
+
 /// Replace every placeholder of `page` by its formula's HTML. `None` when the page has none.
 /// Fails on a placeholder of another build or one that is not closed.
 pub fn substitute(page: &str, id: &str, html: &[String]) -> Result<Option<String>> {
@@ -230,6 +257,11 @@ mod tests {
             "<p>a <i>y</i> b <b>x</b></p>"
         );
         assert!(substitute("<p>none</p>", &id, &html).unwrap().is_none());
+        assert_eq!(
+            expanded_len(&page, &html),
+            substitute(&page, &id, &html).unwrap().unwrap().len()
+        );
+        assert_eq!(expanded_len("<p>none</p>", &html), 11);
         let other = page.replace(&id, "0000000000000000");
         assert!(substitute(&other, &id, &html).is_err());
         fs::write(&file, b"mdbook-math placed\n\x05").unwrap();

@@ -2,6 +2,11 @@
 
 use crate::scan::Scan;
 
+/// The largest page the book may have, uncompressed (its KaTeX HTML included). Above this size a
+/// page is slow to open and print; `book-check` fails such a page and `mdbook-print-chapters`
+/// splits a chapter's print page into parts below it.
+pub const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
+
 /// Escape text for an HTML text node.
 pub fn escape_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
