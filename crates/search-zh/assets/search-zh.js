@@ -159,9 +159,14 @@
     // postings cannot decide — whether a Chinese run of three or more characters really occurs
     // (its bigrams may be present but apart), whether a phrase occurs verbatim. There the postings
     // give an upper bound; the documents that rank first on it get their text fetched and are
-    // ranked exactly, until the first `limit` are all exact. Those texts give the snippets too.
+    // ranked exactly, until the first `limit` are all exact. Those texts give the snippets too. A
+    // phrase found verbatim (fokker-planck) adds to a result whose text is loaded: every result
+    // shown, for a query with a phrase.
 
     const TF_CAP = 50;
+
+    // How many results must have their text (snippets) before the list is drawn.
+    const SNIPPETS_FIRST = 8;
 
     // Which shard a key goes to: FNV-1a over its UTF-16 units (src/index.rs shard_of).
     function shardOf(key, shards) {
@@ -431,18 +436,18 @@
             p.ids.forEach((id, i) => {
                 let h = has.get(id);
                 if (!h) {
-                    h = {bits: new Array(grams.length).fill(false), tf: 0};
+                    h = {bits: new Array(grams.length).fill(false), tfs: new Array(grams.length).fill(0)};
                     has.set(id, h);
                 }
                 h.bits[gi] = true;
-                h.tf = Math.max(h.tf, p.tfs[i]);
+                h.tfs[gi] = p.tfs[i];
             });
         });
         const chars = [...unit.text];
         const need = needed(chars.length);
         for (const [id, h] of has) {
             if (grams.length === 1) {
-                add(id, {hit: unit.text, strength: 1, tf: h.tf});
+                add(id, {hit: unit.text, strength: 1, tf: h.tfs[0]});
                 continue;
             }
             const longest = longestRun(h.bits) + 1;
@@ -462,13 +467,23 @@
             found.set(id, {
                 bound: true,
                 strength: longest / chars.length,
-                tf: h.tf,
+                tf: tfBound(h.tfs, need - 1),
                 inTitle: longestPresent(chars, h.bits, d.ftitle, need) !== null,
                 hitLen: unit.text.length,
             });
         }
         return {found, candidates};
     };
+
+    // The most times any piece of the unit long enough to match can occur: a piece occurs no
+    // more often than each of its bigrams, and the shortest pieces (`span` bigrams) bound all.
+    function tfBound(tfs, span) {
+        let best = 0;
+        for (let i = 0; i + span <= tfs.length; i++) {
+            best = Math.max(best, Math.min(...tfs.slice(i, i + span)));
+        }
+        return best;
+    }
 
     function longestRun(bits) {
         let best = 0;
@@ -573,14 +588,13 @@
         });
         for (const r of byDoc.values()) {
             const d = this.docs[r.id];
+            // A phrase in the text counts once the text is loaded, which it is for every result
+            // shown (below); the postings cannot tell, and assuming it everywhere would mean
+            // fetching the text of every document that has the words.
             for (const p of phrases) {
                 if (d.ftitle.includes(p) || (d.fbody !== undefined && d.fbody.includes(p))) {
                     r.score += 2;
                     r.hits.push(p);
-                } else if (d.fbody === undefined) {
-                    // Maybe in the text: count it until the text says otherwise.
-                    r.score += 2;
-                    r.exact = false;
                 }
             }
         }
@@ -590,13 +604,15 @@
             || b.score - a.score
             || a.id - b.id);
         const top = results.slice(0, max);
-        // The results shown need their text (snippets), and bounds must become exact.
+        // Bounds must become exact; the first results need their text for snippets (the rest
+        // get theirs after the list is drawn: textsFor).
         const texts = new Set();
-        for (const r of top) {
-            if (!r.exact || this.docs[r.id].body === undefined) {
+        top.forEach((r, i) => {
+            const first = i < SNIPPETS_FIRST || phrases.length > 0;
+            if (!r.exact || (first && this.docs[r.id].body === undefined)) {
                 texts.add(this.textShardOf(r.id));
             }
-        }
+        });
         if (texts.size) {
             return {missing: {shards: [], texts: [...texts]}};
         }
@@ -616,6 +632,17 @@
                 };
             }),
         };
+    };
+
+    // The text shards that results still lack (for their snippets).
+    Engine.prototype.textsFor = function (results) {
+        const out = new Set();
+        for (const r of results) {
+            if (this.docs[r.id].body === undefined) {
+                out.add(this.textShardOf(r.id));
+            }
+        }
+        return [...out];
     };
 
     // Synchronous search over what is loaded (everything, in tests: Engine.fromIndex).
@@ -897,15 +924,12 @@
         if (!list) {
             return;
         }
-        new w.MutationObserver(() => {
-            Array.from(list.children).forEach((li, i) => {
-                const r = last[i];
-                if (!r || li.dataset.zh) {
-                    return;
-                }
+        // Title, link and snippet of one result; a result whose text is not loaded yet gets its
+        // snippet when it arrives (fillLater).
+        function fill(li, r) {
+            if (!li.dataset.zh) {
                 li.dataset.zh = '1';
                 const a = li.querySelector('a');
-                const teaser = li.querySelector('.teaser');
                 if (a) {
                     a.innerHTML = engine.titleHtml(r.id, r.hits);
                     // Mark what matched on the target page (mdBook splits ?highlight= on spaces).
@@ -916,10 +940,33 @@
                     a.setAttribute('href', base + '?highlight=' + encodeURIComponent(marks).replace(/'/g, '%27')
                         + (hash === -1 ? '' : href.slice(hash)));
                 }
-                if (teaser) {
-                    teaser.innerHTML = engine.snippet(r.id, r.hits, 100);
+            }
+            const teaser = li.querySelector('.teaser');
+            if (teaser && !li.dataset.zhSnippet && engine.docs[r.id].body !== undefined) {
+                li.dataset.zhSnippet = '1';
+                teaser.innerHTML = engine.snippet(r.id, r.hits, 100);
+            }
+        }
+        function fillAll() {
+            Array.from(list.children).forEach((li, i) => {
+                if (last[i]) {
+                    fill(li, last[i]);
                 }
             });
+        }
+        function fillLater(results) {
+            const texts = engine.textsFor(results);
+            if (texts.length) {
+                Promise.all(texts.map(t => load('t' + t))).then(() => {
+                    if (last === results) {
+                        fillAll();
+                    }
+                }, err => w.console.error(String(err)));
+            }
+        }
+        new w.MutationObserver(() => {
+            fillAll();
+            fillLater(last);
         }).observe(list, {childList: true});
     }
 
