@@ -1,3 +1,23 @@
+// Search on every change of the search box, not only on key release: mdBook's searcher listens
+// to `keyup` alone, so a query pasted with the mouse (or dropped, or picked from autocomplete)
+// found nothing until a key was pressed. An `input` event hands the box to mdBook's own handler
+// (a synthetic keyup), so what happens is what a key release does: search, URL, marks. Skipped
+// while an IME is composing (the pinyin is not the query); the keyup that ends it searches.
+(function () {
+    'use strict';
+    const bar = document.getElementById('mdbook-searchbar');
+    if (!bar) {
+        return;
+    }
+    const search = () => bar.dispatchEvent(new KeyboardEvent('keyup', {bubbles: true}));
+    bar.addEventListener('input', (e) => {
+        if (!e.isComposing) {
+            search();
+        }
+    });
+    bar.addEventListener('compositionend', search);
+})();
+
 // Arriving from a search result (?highlight=…): mdBook has already marked the matches. When every
 // match in the target section is inside a folded answer or hint, unfold the one holding the first
 // match, so the reader sees what they searched for. Matches already visible leave answers folded.

@@ -150,18 +150,49 @@
     }
 
     // ---- Engine ----
+    //
+    // The index comes in pieces (src/index.rs): the manifest (window.searchZhData: pages, and per
+    // document its page, anchor, title and text length), posting shards (the terms whose key
+    // hashes to the shard: a CJK bigram or single character is its own key, a word's key is its
+    // first two characters) and text shards (the bodies of consecutive documents). A query first
+    // needs the posting shards of its terms; ranking needs nothing else, except where the
+    // postings cannot decide — whether a Chinese run of three or more characters really occurs
+    // (its bigrams may be present but apart), whether a phrase occurs verbatim. There the postings
+    // give an upper bound; the documents that rank first on it get their text fetched and are
+    // ranked exactly, until the first `limit` are all exact. Those texts give the snippets too. A
+    // phrase found verbatim (fokker-planck) adds to a result whose text is loaded: every result
+    // shown, for a query with a phrase.
 
+    const TF_CAP = 50;
+
+    // How many results must have their text (snippets) before the list is drawn.
+    const SNIPPETS_FIRST = 8;
+
+    // Which shard a key goes to: FNV-1a over its UTF-16 units (src/index.rs shard_of).
+    function shardOf(key, shards) {
+        let h = 0x811c9dc5;
+        for (let i = 0; i < key.length; i++) {
+            h ^= key.charCodeAt(i);
+            h = Math.imul(h, 0x01000193) >>> 0;
+        }
+        return h % Math.max(1, shards);
+    }
+
+    // "0,1:3,a" → ids [0, 1, 11] and counts [1, 3, 1].
     function decodePostings(s) {
-        const out = [];
+        const ids = [];
+        const tfs = [];
         let id = 0;
         if (s === '') {
-            return out;
+            return {ids, tfs};
         }
         for (const part of s.split(',')) {
-            id += parseInt(part, 36);
-            out.push(id);
+            const colon = part.indexOf(':');
+            id += parseInt(colon === -1 ? part : part.slice(0, colon), 36);
+            ids.push(id);
+            tfs.push(colon === -1 ? 1 : parseInt(part.slice(colon + 1), 36));
         }
-        return out;
+        return {ids, tfs};
     }
 
     function countOf(hay, needle, cap) {
@@ -178,94 +209,153 @@
     const NUMBERING = /^(练习|研究线索|第)?\s*[0-9.]+\s*(章)?\s*/;
 
     function Engine(data) {
-        if (!data || data.v !== 1) {
+        if (!data || data.v !== 2) {
             throw new Error('search-zh: unknown index format');
         }
+        this.tag = data.tag;
+        this.shardCount = data.shards;
+        this.textStarts = data.texts;
         this.pages = data.pages.map((path, i) => ({
             path,
             title: data.page_titles[i],
             context: [data.page_titles[i], data.page_context[i]].filter(Boolean).join(' » '),
             docs: [],
         }));
-        this.docs = data.docs.map(([page, anchor, title, body], id) => {
+        let total = 0;
+        this.docs = data.docs.map(([page, anchor, title, len], id) => {
             const p = this.pages[page];
             p.docs.push(id);
+            total += len;
             return {
                 id,
                 page,
                 anchor,
                 title,
-                body,
+                len,
+                body: undefined,
                 url: p.path + (anchor ? '#' + anchor : ''),
                 crumbs: p.title === title || !title ? (title || p.title) : p.title + ' » ' + title,
             };
         });
-        // Word terms (sorted, for prefix search), then the bigrams, expanded from their groups;
-        // postings follow the same order.
-        this.terms = data.terms === '' ? [] : data.terms.split('\n');
-        this.termIds = new Map(this.terms.map((t, i) => [t, i]));
-        let next = this.terms.length;
-        for (const line of data.bigrams === '' ? [] : data.bigrams.split('\n')) {
-            const [first, ...seconds] = [...line];
-            for (const second of seconds) {
-                this.termIds.set(first + second, next++);
+        this.avgLen = this.docs.length ? total / this.docs.length : 1;
+        this.shards = new Map();
+    }
+
+    // A shard arrived: 'p3' (postings) or 't7' (text).
+    Engine.prototype.addShard = function (key, data) {
+        const n = Number(key.slice(1));
+        if (key[0] === 'p') {
+            const terms = data.terms === '' ? [] : data.terms.split('\n');
+            this.shards.set(n, {
+                terms,
+                ids: new Map(terms.map((t, i) => [t, i])),
+                raw: data.postings,
+                cache: new Map(),
+            });
+        } else if (key[0] === 't') {
+            const start = this.textStarts[n];
+            data.forEach((body, i) => {
+                const d = this.docs[start + i];
+                if (d && d.body === undefined) {
+                    d.body = body;
+                    d.fbody = undefined;
+                }
+            });
+        }
+    };
+
+    // For tests and tools: an engine with everything loaded ({manifest, shards, texts}, as
+    // src/index.rs builds it).
+    Engine.fromIndex = function (index) {
+        const e = new Engine(index.manifest);
+        index.shards.forEach((s, n) => e.addShard('p' + n, s));
+        index.texts.forEach((t, n) => e.addShard('t' + n, t));
+        return e;
+    };
+
+    // The text shard holding document `id`.
+    Engine.prototype.textShardOf = function (id) {
+        let lo = 0;
+        let hi = this.textStarts.length - 1;
+        while (lo < hi) {
+            const mid = (lo + hi + 1) >> 1;
+            if (this.textStarts[mid] <= id) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
             }
         }
-        this.rawPostings = data.postings;
-        this.postingCache = new Map();
-        let total = 0;
-        for (const d of this.docs) {
-            total += d.body.length;
-        }
-        this.avgLen = this.docs.length ? total / this.docs.length : 1;
-    }
+        return lo;
+    };
 
     Engine.prototype.folded = function (doc) {
         if (doc.ftitle === undefined) {
             doc.ftitle = fold(doc.title);
-            doc.fbody = fold(doc.body);
             doc.topic = Math.max(1, doc.ftitle.replace(NUMBERING, '').length);
+        }
+        if (doc.fbody === undefined && doc.body !== undefined) {
+            doc.fbody = fold(doc.body);
         }
         return doc;
     };
 
-    Engine.prototype.postings = function (termId) {
-        let p = this.postingCache.get(termId);
+    function keyOf(term) {
+        const cs = [...term];
+        return cs.length >= 2 && classOf(cs[0]) === 'word' ? cs[0] + cs[1] : term;
+    }
+
+    // The posting shards a unit needs.
+    Engine.prototype.unitShards = function (unit) {
+        const keys = unit.cls === 'cjk' && unit.len >= 2 ? bigrams(unit.text) : [keyOf(unit.text)];
+        return keys.map(k => shardOf(k, this.shardCount));
+    };
+
+    // A term's postings ({ids, tfs}); the shard must be loaded.
+    Engine.prototype.postings = function (term) {
+        const shard = this.shards.get(shardOf(keyOf(term), this.shardCount));
+        const i = shard && shard.ids.get(term);
+        if (i === undefined) {
+            return {ids: [], tfs: []};
+        }
+        let p = shard.cache.get(i);
         if (!p) {
-            p = decodePostings(this.rawPostings[termId] || '');
-            this.postingCache.set(termId, p);
+            p = decodePostings(shard.raw[i]);
+            shard.cache.set(i, p);
         }
         return p;
     };
 
-    Engine.prototype.docsWithTerm = function (term) {
-        const id = this.termIds.get(term);
-        return id === undefined ? [] : this.postings(id);
-    };
-
-    // Terms that start with `prefix`, by binary search (terms are in JavaScript string order).
+    // Word terms that start with `prefix` (at least two characters, so they share its shard), by
+    // binary search (terms are in JavaScript string order).
     Engine.prototype.termsWithPrefix = function (prefix) {
+        const shard = this.shards.get(shardOf(keyOf(prefix), this.shardCount));
+        if (!shard) {
+            return [];
+        }
+        const terms = shard.terms;
         let lo = 0;
-        let hi = this.terms.length;
+        let hi = terms.length;
         while (lo < hi) {
             const mid = (lo + hi) >> 1;
-            if (this.terms[mid] < prefix) {
+            if (terms[mid] < prefix) {
                 lo = mid + 1;
             } else {
                 hi = mid;
             }
         }
         const out = [];
-        for (let i = lo; i < this.terms.length && this.terms[i].startsWith(prefix); i++) {
-            out.push(i);
+        for (let i = lo; i < terms.length && terms[i].startsWith(prefix); i++) {
+            out.push(terms[i]);
         }
         return out;
     };
 
-    // For one unit: Map doc id → {hit: matched string, strength 0..1, ctx: found only in the
-    // page's title or chapter}.
+    // For one unit: {found: Map doc id → match, df}. A match is exact ({hit, strength, tf}) or,
+    // when only the text could tell, a bound ({bound: true, strength, tf, inTitle, hitLen}: no
+    // exact match can score more). `ctx`: found only in the page's title or chapter; `alt`: the
+    // context match that applies if the bound's document turns out not to match.
     Engine.prototype.matchUnit = function (unit) {
-        const found = this.matchInDocs(unit);
+        const {found, candidates} = this.matchInDocs(unit);
         for (const page of this.pages) {
             if (page.fcontext === undefined) {
                 page.fcontext = fold(page.context);
@@ -274,14 +364,18 @@
             if (!hit) {
                 continue;
             }
+            const ctx = {hit: hit.hit, strength: hit.strength, ctx: true};
             for (const id of page.docs) {
+                candidates.add(id);
                 const m = found.get(id);
                 if (!m || m.strength < hit.strength) {
-                    found.set(id, {hit: hit.hit, strength: hit.strength, ctx: true});
+                    found.set(id, ctx);
+                } else if (m.bound) {
+                    m.alt = ctx;
                 }
             }
         }
-        return found;
+        return {found, df: candidates.size};
     };
 
     // A unit in a short text (a page title and its chapters): the whole unit, a word the unit
@@ -308,58 +402,98 @@
         return len <= 3 ? len : Math.max(3, Math.ceil(len * 0.75));
     }
 
+    // Documents matching a unit (`found`), and every document that may (`candidates`, for the
+    // idf: it must not depend on which texts happen to be loaded).
     Engine.prototype.matchInDocs = function (unit) {
         const found = new Map();
-        if (unit.len < 2) {
-            // Single characters are not indexed: scan the text.
-            for (const doc of this.docs) {
-                const d = this.folded(doc);
-                if (d.fbody.includes(unit.text) || d.ftitle.includes(unit.text)) {
-                    found.set(doc.id, {hit: unit.text, strength: 1});
-                }
-            }
-            return found;
-        }
-        if (unit.cls === 'word') {
-            for (const id of this.docsWithTerm(unit.text)) {
-                found.set(id, {hit: unit.text, strength: 1});
-            }
-            if (unit.prefix) {
+        const candidates = new Set();
+        const add = (id, m) => {
+            candidates.add(id);
+            found.set(id, m);
+        };
+        if (unit.len < 2 || unit.cls === 'word') {
+            // Single characters are indexed one by one, words whole.
+            const p = this.postings(unit.text);
+            p.ids.forEach((id, i) => add(id, {hit: unit.text, strength: 1, tf: p.tfs[i]}));
+            if (unit.cls === 'word' && unit.len >= 2 && unit.prefix) {
                 for (const t of this.termsWithPrefix(unit.text)) {
-                    for (const id of this.postings(t)) {
+                    const q = this.postings(t);
+                    q.ids.forEach((id, i) => {
                         if (!found.has(id)) {
-                            found.set(id, {hit: this.terms[t], strength: 0.8});
+                            add(id, {hit: t, strength: 0.8, tf: q.tfs[i]});
                         }
-                    }
+                    });
                 }
             }
-            return found;
+            return {found, candidates};
         }
         // CJK: which of the unit's bigrams each document has, then the longest piece of the unit
         // that really occurs in it (bigrams can be present without being adjacent).
         const grams = bigrams(unit.text);
         const has = new Map();
-        grams.forEach((g, i) => {
-            for (const id of this.docsWithTerm(g)) {
-                let bits = has.get(id);
-                if (!bits) {
-                    bits = new Array(grams.length).fill(false);
-                    has.set(id, bits);
+        grams.forEach((g, gi) => {
+            const p = this.postings(g);
+            p.ids.forEach((id, i) => {
+                let h = has.get(id);
+                if (!h) {
+                    h = {bits: new Array(grams.length).fill(false), tfs: new Array(grams.length).fill(0)};
+                    has.set(id, h);
                 }
-                bits[i] = true;
-            }
+                h.bits[gi] = true;
+                h.tfs[gi] = p.tfs[i];
+            });
         });
         const chars = [...unit.text];
         const need = needed(chars.length);
-        for (const [id, bits] of has) {
-            const d = this.folded(this.docs[id]);
-            const best = longestPresent(chars, bits, d.ftitle + '\u0000' + d.fbody, need);
-            if (best) {
-                found.set(id, {hit: best, strength: [...best].length / chars.length});
+        for (const [id, h] of has) {
+            if (grams.length === 1) {
+                add(id, {hit: unit.text, strength: 1, tf: h.tfs[0]});
+                continue;
             }
+            const longest = longestRun(h.bits) + 1;
+            if (longest < need) {
+                continue;
+            }
+            candidates.add(id);
+            const d = this.folded(this.docs[id]);
+            if (d.fbody !== undefined) {
+                const best = longestPresent(chars, h.bits, d.ftitle + '\u0000' + d.fbody, need);
+                if (best) {
+                    found.set(id, {hit: best, strength: [...best].length / chars.length,
+                        tf: countOf(d.fbody, best, TF_CAP)});
+                }
+                continue;
+            }
+            found.set(id, {
+                bound: true,
+                strength: longest / chars.length,
+                tf: tfBound(h.tfs, need - 1),
+                inTitle: longestPresent(chars, h.bits, d.ftitle, need) !== null,
+                hitLen: unit.text.length,
+            });
         }
-        return found;
+        return {found, candidates};
     };
+
+    // The most times any piece of the unit long enough to match can occur: a piece occurs no
+    // more often than each of its bigrams, and the shortest pieces (`span` bigrams) bound all.
+    function tfBound(tfs, span) {
+        let best = 0;
+        for (let i = 0; i + span <= tfs.length; i++) {
+            best = Math.max(best, Math.min(...tfs.slice(i, i + span)));
+        }
+        return best;
+    }
+
+    function longestRun(bits) {
+        let best = 0;
+        let cur = 0;
+        for (const b of bits) {
+            cur = b ? cur + 1 : 0;
+            best = Math.max(best, cur);
+        }
+        return best;
+    }
 
     // The longest substring of `chars` (at least `need` characters) whose bigrams are all in the
     // document (`bits`) and which occurs in `text`.
@@ -385,46 +519,80 @@
         return null;
     }
 
+    // What one unit's match adds to a document's rank: {title: 0|1, score}.
+    Engine.prototype.contribution = function (d, m, idf) {
+        if (m.ctx) {
+            return {title: 0, score: 0.5 * idf * m.strength};
+        }
+        const lenNorm = 1 + 0.5 * Math.log(1 + d.len / this.avgLen);
+        let score = idf * m.strength * (1 + Math.log(1 + m.tf)) / lenNorm;
+        const inTitle = m.bound ? m.inTitle : d.ftitle.includes(m.hit);
+        const hitLen = m.bound ? m.hitLen : m.hit.length;
+        if (inTitle) {
+            // A short title that is mostly the query is the best landing place.
+            score += idf * m.strength * (2 + 6 * Math.min(1, hitLen / d.topic));
+        }
+        let c = {title: inTitle ? 1 : 0, score};
+        if (m.alt) {
+            const a = this.contribution(d, m.alt, idf);
+            c = {title: Math.max(c.title, a.title), score: Math.max(c.score, a.score)};
+        }
+        return c;
+    };
+
     // Rank documents for a query. Order: more query units matched, then more of them in the
     // title (a heading or card title hit beats a body hit), then a tf-idf score.
-    Engine.prototype.search = function (query, limit) {
+    //
+    // Returns {results} when everything needed is loaded, else {missing: {shards, texts}}: the
+    // posting and text shards to fetch before asking again (searchAsync does).
+    Engine.prototype.plan = function (query, limit) {
         const {units, phrases} = parseQuery(query);
+        const max = limit || 30;
         if (!units.length) {
-            return [];
+            return {results: []};
+        }
+        const shards = new Set();
+        for (const u of units) {
+            for (const n of this.unitShards(u)) {
+                if (!this.shards.has(n)) {
+                    shards.add(n);
+                }
+            }
+        }
+        if (shards.size) {
+            return {missing: {shards: [...shards], texts: []}};
         }
         const n = this.docs.length;
-        const perUnit = units.map(u => this.matchUnit(u));
         const byDoc = new Map();
-        perUnit.forEach((found, ui) => {
-            const idf = Math.log(1 + n / Math.max(1, found.size));
+        units.forEach(unit => {
+            const {found, df} = this.matchUnit(unit);
+            const idf = Math.log(1 + n / Math.max(1, df));
             for (const [id, m] of found) {
                 let r = byDoc.get(id);
                 if (!r) {
-                    r = {id, matched: 0, titleHits: 0, score: 0, hits: []};
+                    r = {id, matched: 0, titleHits: 0, score: 0, hits: [], exact: true};
                     byDoc.set(id, r);
                 }
                 const d = this.folded(this.docs[id]);
                 r.matched += 1;
-                r.hits.push(m.hit);
-                if (m.ctx) {
-                    r.score += 0.5 * idf * m.strength;
-                    continue;
+                if (m.bound) {
+                    r.exact = false;
+                } else {
+                    r.hits.push(m.hit);
                 }
-                const tf = countOf(d.fbody, m.hit, 50);
-                const lenNorm = 1 + 0.5 * Math.log(1 + d.fbody.length / this.avgLen);
-                r.score += idf * m.strength * (1 + Math.log(1 + tf)) / lenNorm;
-                if (d.ftitle.includes(m.hit)) {
-                    r.titleHits += 1;
-                    // A short title that is mostly the query is the best landing place.
-                    r.score += idf * m.strength * (2 + 6 * Math.min(1, m.hit.length / d.topic));
-                }
+                const c = this.contribution(d, m, idf);
+                r.titleHits += c.title;
+                r.score += c.score;
             }
-            units[ui].df = found.size;
+            unit.df = df;
         });
         for (const r of byDoc.values()) {
             const d = this.docs[r.id];
+            // A phrase in the text counts once the text is loaded, which it is for every result
+            // shown (below); the postings cannot tell, and assuming it everywhere would mean
+            // fetching the text of every document that has the words.
             for (const p of phrases) {
-                if (d.fbody.includes(p) || d.ftitle.includes(p)) {
+                if (d.ftitle.includes(p) || (d.fbody !== undefined && d.fbody.includes(p))) {
                     r.score += 2;
                     r.hits.push(p);
                 }
@@ -435,20 +603,76 @@
             || b.titleHits - a.titleHits
             || b.score - a.score
             || a.id - b.id);
-        return results.slice(0, limit || 30).map(r => {
-            const d = this.docs[r.id];
-            return {
-                id: r.id,
-                url: d.url,
-                title: d.title,
-                crumbs: d.crumbs,
-                score: r.score,
-                matched: r.matched,
-                units: units.length,
-                titleHits: r.titleHits,
-                hits: [...new Set(r.hits)],
-            };
+        const top = results.slice(0, max);
+        // Bounds must become exact; the first results need their text for snippets (the rest
+        // get theirs after the list is drawn: textsFor).
+        const texts = new Set();
+        top.forEach((r, i) => {
+            const first = i < SNIPPETS_FIRST || phrases.length > 0;
+            if (!r.exact || (first && this.docs[r.id].body === undefined)) {
+                texts.add(this.textShardOf(r.id));
+            }
         });
+        if (texts.size) {
+            return {missing: {shards: [], texts: [...texts]}};
+        }
+        return {
+            results: top.map(r => {
+                const d = this.docs[r.id];
+                return {
+                    id: r.id,
+                    url: d.url,
+                    title: d.title,
+                    crumbs: d.crumbs,
+                    score: r.score,
+                    matched: r.matched,
+                    units: units.length,
+                    titleHits: r.titleHits,
+                    hits: [...new Set(r.hits)],
+                };
+            }),
+        };
+    };
+
+    // The text shards that results still lack (for their snippets).
+    Engine.prototype.textsFor = function (results) {
+        const out = new Set();
+        for (const r of results) {
+            if (this.docs[r.id].body === undefined) {
+                out.add(this.textShardOf(r.id));
+            }
+        }
+        return [...out];
+    };
+
+    // Synchronous search over what is loaded (everything, in tests: Engine.fromIndex).
+    Engine.prototype.search = function (query, limit) {
+        const p = this.plan(query, limit);
+        if (!p.results) {
+            throw new Error('search-zh: not loaded: ' + JSON.stringify(p.missing));
+        }
+        return p.results;
+    };
+
+    // Search, fetching shards as needed: `load(key)` ('p3', 't7') resolves once addShard has
+    // been called for it. Each round fetches what the last one lacked; it ends because every
+    // round loads the text of at least one document it had only a bound for.
+    Engine.prototype.searchAsync = async function (query, limit, load) {
+        const asked = new Set();
+        for (;;) {
+            const p = this.plan(query, limit);
+            if (p.results) {
+                return p.results;
+            }
+            const keys = p.missing.shards.map(s => 'p' + s).concat(p.missing.texts.map(t => 't' + t));
+            for (const k of keys) {
+                if (asked.has(k)) {
+                    throw new Error('search-zh: shard ' + k + ' did not provide what the manifest says');
+                }
+                asked.add(k);
+            }
+            await Promise.all(keys.map(load));
+        }
     };
 
     // ---- Snippets ----
@@ -502,8 +726,9 @@
     Engine.prototype.snippet = function (id, hits, width) {
         const doc = this.folded(this.docs[id]);
         const w = width || 100;
-        const body = doc.body;
-        const ranges = hitRanges(doc.fbody, hits);
+        const body = doc.body || '';
+        const fbody = doc.fbody || '';
+        const ranges = hitRanges(fbody, hits);
         let start = 0;
         if (ranges.length) {
             let best = -1;
@@ -552,10 +777,59 @@
 
     // ---- mdBook glue ----
 
+    // mdBook's wording (searcher.js formatSearchMetric), for the results we draw ourselves.
+    function metric(count, term) {
+        if (count === 1) {
+            return count + ' search result for \'' + term + '\':';
+        }
+        if (count === 0) {
+            return 'No search results for \'' + term + '\'.';
+        }
+        return count + ' search results for \'' + term + '\':';
+    }
+
     function install(w) {
         const engine = new Engine(w.searchZhData);
         const limit = 30;
+        const doc = w.document;
         let last = [];
+        // The query whose shards are being fetched, if any.
+        let pending = null;
+        let teasers = 0;
+
+        // Shards are scripts next to this one (script tags load from file:// too, fetch does
+        // not); each calls searchZhShard(key, data).
+        const self = doc.getElementById('mdbook-search-index');
+        const base = self && self.src ? self.src.replace(/[^/]*$/, '') : 'search-zh/';
+        const waiting = new Map();
+        w.searchZhShard = function (key, data) {
+            engine.addShard(key, data);
+            const p = waiting.get(key);
+            if (p) {
+                p.resolve();
+            }
+        };
+        const load = key => {
+            let p = waiting.get(key);
+            if (p) {
+                return p.promise;
+            }
+            p = {};
+            p.promise = new Promise((resolve, reject) => {
+                p.resolve = resolve;
+                const script = doc.createElement('script');
+                script.src = base + key + '.' + engine.tag + '.js';
+                script.onload = () => resolve();
+                script.onerror = () => {
+                    waiting.delete(key);
+                    script.remove();
+                    reject(new Error('search-zh: failed to load ' + script.src));
+                };
+                doc.head.append(script);
+            });
+            waiting.set(key, p);
+            return p.promise;
+        };
 
         w.search = w.search || {};
         w.search.index = w.searchZhData;
@@ -563,12 +837,83 @@
         w.search.results_options = {limit_results: limit, teaser_word_count: 30};
         w.search.search_options = {};
         w.search.zh = engine;
+        w.search.zhLoad = load;
+
+        const list = doc.getElementById('mdbook-searchresults');
+        const header = doc.getElementById('mdbook-searchresults-header');
+        const outer = doc.getElementById('mdbook-searchresults-outer');
+        const barOuter = doc.getElementById('mdbook-searchbar-outer');
+        const bar = doc.getElementById('mdbook-searchbar');
+        const toRoot = typeof path_to_root === 'string' ? path_to_root : '';
+
+        // Results that needed shards arrive after mdBook's searcher has drawn an empty list:
+        // draw them as it would (same elements, ids and classes); the observer below then fills
+        // in titles, snippets and links, as for the results it drew.
+        function draw(term, results) {
+            if (!list || !bar || bar.value.trim() !== term) {
+                return;
+            }
+            last = results;
+            if (header) {
+                header.innerText = metric(results.length, term);
+            }
+            while (list.firstChild) {
+                list.removeChild(list.firstChild);
+            }
+            for (const r of results) {
+                const [page, anchor] = r.url.split('#');
+                teasers++;
+                const li = doc.createElement('li');
+                li.innerHTML = '<a href="' + escapeHtml(toRoot + page) + '?highlight=#' + escapeHtml(anchor || '')
+                    + '" aria-details="mdbook-teaser_zh' + teasers + '"></a><span class="teaser" id="mdbook-teaser_zh'
+                    + teasers + '" aria-label="Search Result Teaser"></span>';
+                list.appendChild(li);
+            }
+            if (outer) {
+                outer.classList.remove('hidden');
+            }
+            if (barOuter) {
+                barOuter.classList.remove('searching');
+            }
+        }
 
         const searcher = {
             search(term) {
-                last = engine.search(term, limit);
-                // The searcher formats these itself; the observer below replaces what it wrote.
-                return last.map(r => ({ref: String(r.id), score: r.score, doc: {body: '', breadcrumbs: ''}}));
+                const p = engine.plan(term, limit);
+                if (p.results) {
+                    pending = null;
+                    last = p.results;
+                    // The searcher formats these itself; the observer below replaces what it wrote.
+                    return last.map(r => ({ref: String(r.id), score: r.score, doc: {body: '', breadcrumbs: ''}}));
+                }
+                pending = term;
+                engine.searchAsync(term, limit, load).then(results => {
+                    if (pending === term) {
+                        pending = null;
+                        draw(term, results);
+                    }
+                }, err => {
+                    if (pending === term) {
+                        pending = null;
+                        if (barOuter) {
+                            barOuter.classList.remove('searching');
+                        }
+                    }
+                    w.console.error(String(err));
+                });
+                // The searcher is about to say "No search results"; it is searching still.
+                Promise.resolve().then(() => {
+                    if (pending === term) {
+                        if (header) {
+                            header.innerText = 'Searching for \'' + term + '\'…';
+                        }
+                        if (barOuter) {
+                            barOuter.classList.add('searching');
+                        }
+                    }
+                });
+                last = [];
+                return [];
             },
         };
         const elasticLoad = w.elasticlunr.Index.load;
@@ -576,19 +921,15 @@
             return index === w.searchZhData ? searcher : elasticLoad.apply(this, arguments);
         };
 
-        const list = w.document.getElementById('mdbook-searchresults');
         if (!list) {
             return;
         }
-        new w.MutationObserver(() => {
-            Array.from(list.children).forEach((li, i) => {
-                const r = last[i];
-                if (!r || li.dataset.zh) {
-                    return;
-                }
+        // Title, link and snippet of one result; a result whose text is not loaded yet gets its
+        // snippet when it arrives (fillLater).
+        function fill(li, r) {
+            if (!li.dataset.zh) {
                 li.dataset.zh = '1';
                 const a = li.querySelector('a');
-                const teaser = li.querySelector('.teaser');
                 if (a) {
                     a.innerHTML = engine.titleHtml(r.id, r.hits);
                     // Mark what matched on the target page (mdBook splits ?highlight= on spaces).
@@ -599,14 +940,37 @@
                     a.setAttribute('href', base + '?highlight=' + encodeURIComponent(marks).replace(/'/g, '%27')
                         + (hash === -1 ? '' : href.slice(hash)));
                 }
-                if (teaser) {
-                    teaser.innerHTML = engine.snippet(r.id, r.hits, 100);
+            }
+            const teaser = li.querySelector('.teaser');
+            if (teaser && !li.dataset.zhSnippet && engine.docs[r.id].body !== undefined) {
+                li.dataset.zhSnippet = '1';
+                teaser.innerHTML = engine.snippet(r.id, r.hits, 100);
+            }
+        }
+        function fillAll() {
+            Array.from(list.children).forEach((li, i) => {
+                if (last[i]) {
+                    fill(li, last[i]);
                 }
             });
+        }
+        function fillLater(results) {
+            const texts = engine.textsFor(results);
+            if (texts.length) {
+                Promise.all(texts.map(t => load('t' + t))).then(() => {
+                    if (last === results) {
+                        fillAll();
+                    }
+                }, err => w.console.error(String(err)));
+            }
+        }
+        new w.MutationObserver(() => {
+            fillAll();
+            fillLater(last);
         }).observe(list, {childList: true});
     }
 
-    const api = {fold, runs, terms, parseQuery, decodePostings, Engine};
+    const api = {fold, runs, terms, parseQuery, decodePostings, shardOf, keyOf, Engine};
     if (typeof module === 'object' && module && module.exports) {
         module.exports = api;
     } else if (root.document && root.elasticlunr && root.searchZhData) {

@@ -1,4 +1,5 @@
-//! The renderer: read the pages the html renderer wrote, write `search-zh/index.js` beside them.
+//! The renderer: read the pages the html renderer wrote, write `search-zh/` beside them: the
+//! manifest with the engine (`index.js`) and the shards it fetches ([`index`]).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -23,7 +24,12 @@ pub struct Stats {
     pub pages: usize,
     pub docs: usize,
     pub terms: usize,
+    /// All files together, uncompressed.
     pub bytes: usize,
+    pub shards: usize,
+    pub texts: usize,
+    /// `index.js` (manifest and engine).
+    pub manifest: usize,
 }
 
 pub fn run_stdio() -> Result<()> {
@@ -57,11 +63,15 @@ pub fn run_stdio() -> Result<()> {
         .collect();
     let stats = write_index(&html_dir, &pages)?;
     eprintln!(
-        "search-zh: {} pages, {} documents, {} terms, {} KiB index in {:.2} s",
+        "search-zh: {} pages, {} documents, {} terms, {} KiB index ({} KiB index.js, {} posting \
+         and {} text shards) in {:.2} s",
         stats.pages,
         stats.docs,
         stats.terms,
         stats.bytes / 1024,
+        stats.manifest / 1024,
+        stats.shards,
+        stats.texts,
         started.elapsed().as_secs_f64()
     );
     Ok(())
@@ -95,7 +105,8 @@ fn page_path(source: &Path) -> String {
         .join("/")
 }
 
-/// Extract every page (in reading order), build the index and write it.
+/// Extract every page (in reading order), build the index and write it: the shards first, the
+/// manifest last, so `mdbook serve` never hands out a manifest whose shards are not there yet.
 pub fn write_index(html_dir: &Path, pages: &[Page]) -> Result<Stats> {
     let mut docs: Vec<Doc> = Vec::new();
     for page in pages {
@@ -105,19 +116,73 @@ pub fn write_index(html_dir: &Path, pages: &[Page]) -> Result<Stats> {
         docs.extend(extract::page_docs(&html, page));
     }
     let idx = index::build(&docs);
-    let data = serde_json::to_string(&idx).context("serialising the search index")?;
-    let js = script(&data);
     let out = html_dir.join(INDEX_PATH);
+    let dir = out.parent().context("index path has no directory")?;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let tag = &idx.manifest.tag;
+    let mut keep: Vec<String> = Vec::new();
+    let mut terms = 0;
+    let mut bytes = 0;
+    for (n, shard) in idx.shards.iter().enumerate() {
+        terms += shard.postings.len();
+        let data = serde_json::to_string(shard).context("serialising a posting shard")?;
+        let name = shard_file('p', n, tag);
+        bytes += write_shard(dir, &name, &format!("p{n}"), &data)?;
+        keep.push(name);
+    }
+    for (n, texts) in idx.texts.iter().enumerate() {
+        let data = serde_json::to_string(texts).context("serialising a text shard")?;
+        let name = shard_file('t', n, tag);
+        bytes += write_shard(dir, &name, &format!("t{n}"), &data)?;
+        keep.push(name);
+    }
+    let data = serde_json::to_string(&idx.manifest).context("serialising the search manifest")?;
+    let js = script(&data);
     write_atomically(&out, &js)?;
+    remove_stale(dir, &keep)?;
     Ok(Stats {
         pages: pages.len(),
         docs: docs.len(),
-        terms: idx.postings.len(),
-        bytes: js.len(),
+        terms,
+        bytes: bytes + js.len(),
+        shards: idx.shards.len(),
+        texts: idx.texts.len(),
+        manifest: js.len(),
     })
 }
 
-/// The file mdBook's searcher loads: the data, then the engine that reads it.
+/// `p3.1a2b3c4d.js`: posting (`p`) or text (`t`) shard `n` of the index tagged `tag`.
+pub fn shard_file(kind: char, n: usize, tag: &str) -> String {
+    format!("{kind}{n}.{tag}.js")
+}
+
+/// A shard is a script (so it loads from `file://` too) that hands its data to the engine.
+fn write_shard(dir: &Path, name: &str, key: &str, data: &str) -> Result<usize> {
+    let js = format!("searchZhShard(\"{key}\",{data});\n");
+    let path = dir.join(name);
+    // Same name, same content (the tag hashes everything): nothing to do on a rebuild.
+    if std::fs::metadata(&path).is_ok_and(|m| m.len() == js.len() as u64) {
+        return Ok(js.len());
+    }
+    write_atomically(&path, &js)?;
+    Ok(js.len())
+}
+
+/// Shards of earlier builds (another tag) go.
+fn remove_stale(dir: &Path, keep: &[String]) -> Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let shard = name.ends_with(".js") && (name.starts_with('p') || name.starts_with('t'));
+        if shard && !keep.contains(&name) {
+            std::fs::remove_file(entry.path())
+                .with_context(|| format!("removing {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// The file mdBook's searcher loads: the manifest, then the engine that reads it.
 pub fn script(data: &str) -> String {
     format!(
         "/* Generated by mdbook-search-zh (crates/search-zh); do not edit. */\n\

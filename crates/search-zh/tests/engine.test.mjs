@@ -11,8 +11,9 @@ const read = rel => fs.readFileSync(new URL(rel, here), 'utf8');
 // compare equal to ours).
 const mod = {exports: {}};
 new Function('module', read('../assets/search-zh.js'))(mod);
-const {terms, parseQuery, decodePostings, Engine} = mod.exports;
-const engine = new Engine(JSON.parse(read('fixtures/ranking-index.json')));
+const {terms, parseQuery, decodePostings, shardOf, Engine} = mod.exports;
+const index = () => JSON.parse(read('fixtures/ranking-index.json'));
+const engine = Engine.fromIndex(index());
 const ids = (q, n) => engine.search(q).slice(0, n).map(r => r.id);
 
 test('tokenizer agrees with the Rust tokenizer on the shared cases', () => {
@@ -21,9 +22,21 @@ test('tokenizer agrees with the Rust tokenizer on the shared cases', () => {
     }
 });
 
-test('postings decode from base-36 gaps', () => {
-    assert.deepEqual(decodePostings('0,1,b,10'), [0, 1, 12, 48]);
-    assert.deepEqual(decodePostings(''), []);
+test('postings decode from base-36 gaps and counts', () => {
+    assert.deepEqual(decodePostings('0,1:3,b,10:0'), {ids: [0, 1, 12, 48], tfs: [1, 3, 1, 0]});
+    assert.deepEqual(decodePostings(''), {ids: [], tfs: []});
+});
+
+test('shard numbers agree with the Rust side (FNV-1a over UTF-16 units)', () => {
+    assert.equal(shardOf('', 7), 0x811c9dc5 % 7);
+    // Every term of the fixture is in the shard its key hashes to.
+    const idx = index();
+    idx.shards.forEach((s, n) => {
+        for (const t of s.terms.split('\n').filter(Boolean)) {
+            const key = /^[a-z0-9]{2}/.test(t) ? t.slice(0, 2) : t;
+            assert.equal(shardOf(key, idx.manifest.shards), n, t);
+        }
+    });
 });
 
 test('query: particles at the edge of a Chinese run are dropped, the last word is a prefix', () => {
@@ -82,9 +95,9 @@ test('snippet highlights the hits and escapes the text', () => {
 });
 
 test('snippet picks the window with the hits in a long text', () => {
-    const data = JSON.parse(read('fixtures/ranking-index.json'));
-    data.docs[3][3] = '前言。'.repeat(100) + '这里谈到去噪。' + '后记。'.repeat(100);
-    const e = new Engine(data);
+    const e = Engine.fromIndex(index());
+    e.docs[3].body = '前言。'.repeat(100) + '这里谈到去噪。' + '后记。'.repeat(100);
+    e.docs[3].fbody = undefined;
     const s = e.snippet(3, ['去噪'], 40);
     assert.match(s, /^….*<em>去噪<\/em>.*…$/);
 });
@@ -92,4 +105,29 @@ test('snippet picks the window with the hits in a long text', () => {
 test('titles are highlighted too', () => {
     assert.equal(engine.titleHtml(0, ['变分下界']), '3.3 <em>变分下界</em>');
     assert.equal(engine.titleHtml(1, ['推导']), '3.3 变分下界 » 练习 3.9 <em>推导</em>');
+});
+
+test('fetching shards as needed gives the same results as having everything', async () => {
+    const idx = index();
+    const asked = [];
+    const lazy = new Engine(idx.manifest);
+    const load = async key => {
+        asked.push(key);
+        lazy.addShard(key, key[0] === 'p' ? idx.shards[Number(key.slice(1))] : idx.texts[Number(key.slice(1))]);
+    };
+    for (const q of ['变分下界', 'DDPM 的变分下界', 'Fokker-Planck', '变分下界法', 'classif', '熵', '概率流', '推导']) {
+        const got = await lazy.searchAsync(q, 30, load);
+        assert.deepEqual(got, engine.search(q), q);
+    }
+    assert.ok(asked.length > 0);
+    assert.equal(new Set(asked).size, asked.length, 'no shard fetched twice');
+});
+
+test('a query needs only the posting shards of its terms', () => {
+    const idx = index();
+    const lazy = new Engine(idx.manifest);
+    const p = lazy.plan('变分下界');
+    assert.deepEqual(p.missing.texts, []);
+    const want = new Set(['变分', '分下', '下界'].map(k => shardOf(k, idx.manifest.shards)));
+    assert.deepEqual(new Set(p.missing.shards), want);
 });
