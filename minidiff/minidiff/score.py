@@ -23,6 +23,8 @@ __all__ = [
     "gmm_score",
     "dsm_loss",
     "sliced_sm_loss",
+    "langevin",
+    "mala",
 ]
 
 
@@ -138,5 +140,69 @@ def sliced_sm_loss(
     """
     raise NotImplementedError("练习 sliced-sm-loss")
 # ANCHOR_END: sliced_sm_loss
+
+
+# ANCHOR: langevin
+def langevin(
+    score_fn: Callable[[Tensor], Tensor],
+    x_init: Tensor,
+    step_size: float,
+    num_steps: int,
+    generator: torch.Generator | None = None,
+    return_trajectory: bool = False,
+) -> Tensor:
+    """未校正的朗之万算法（ULA，书中 4.3 节）。
+
+    公式：x_{k+1} = x_k + (ε/2) s(x_k) + √ε z_k,z_k ~ N(0, I) 独立，ε = ``step_size``，共 num_steps 步。
+
+    参数：
+        score_fn: 可调用对象，x 形状 (B, d) → (B, d)。
+        x_init: 形状 (B, d) 的初始点（不要原地修改它）。
+        step_size: 步长 ε > 0。
+        num_steps: 步数 K（≥ 0）。
+        generator: 随机数发生器（抽 z）。
+        return_trajectory: 为 True 时返回形状 (K + 1, B, d) 的整条轨迹（第 0 项是 x_init）。
+
+    返回：
+        形状 (B, d) 的终点（或整条轨迹）。噪声 z 的 dtype 与 x_init 相同。
+
+    可用的 PyTorch 函数：``torch.randn``（传 ``generator=``、``dtype=``）、``torch.Tensor.clone``、
+    ``torch.stack``。
+    """
+    raise NotImplementedError("练习 langevin")
+# ANCHOR_END: langevin
+
+
+# ANCHOR: mala
+def mala(
+    log_prob_fn: Callable[[Tensor], Tensor],
+    score_fn: Callable[[Tensor], Tensor],
+    x_init: Tensor,
+    step_size: float,
+    num_steps: int,
+    generator: torch.Generator | None = None,
+) -> tuple[Tensor, Tensor]:
+    """Metropolis 校正的朗之万算法（MALA，书中 4.3 节）。
+
+    每一步：提议 y = x + (ε/2) s(x) + √ε z；提议密度 q(y | x) = N(y; x + (ε/2) s(x), ε I)；
+        log a = log p(y) − log p(x) + log q(x | y) − log q(y | x),
+    以概率 min(1, e^{log a}) 接受 y，否则留在 x（每个样本各自独立地接受或拒绝）。
+    log q 里的归一化常数在比值中抵消，只需 −‖·‖² / (2ε)。
+
+    参数：
+        log_prob_fn: x 形状 (B, d) → 形状 (B,) 的 log p(x)（可以差一个常数）。
+        score_fn: x → ∇log p(x)，形状 (B, d)。
+        x_init: 形状 (B, d) 的初始点。
+        step_size: 步长 ε。
+        num_steps: 步数。
+        generator: 随机数发生器（抽 z 和接受用的均匀数；先抽 z 再抽均匀数）。
+
+    返回：
+        ``(x, acceptance_rate)``:x 形状 (B, d)；acceptance_rate 是标量张量，所有步、所有样本的平均接受率。
+
+    可用的 PyTorch 函数：``torch.randn``、``torch.rand``、``torch.log``、``torch.where``。
+    """
+    raise NotImplementedError("练习 mala")
+# ANCHOR_END: mala
 
 

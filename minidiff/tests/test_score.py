@@ -119,3 +119,38 @@ class TestSlicedSm:
         loss.backward()
         assert lin.weight.grad is not None and torch.isfinite(lin.weight.grad).all()
         assert lin.weight.grad.abs().sum() > 0
+
+
+@pytest.mark.exercise("langevin")
+class TestLangevin:
+    def test_stationary_bias(self):
+        # 一维 N(1, 4)，步长 ε = 1：离散链的平稳方差是 v / (1 − ε/(4v)) = 4 / (1 − 1/16) = 64/15。
+        g = torch.Generator().manual_seed(0)
+        x = torch.zeros(20_000, 1, dtype=torch.float64)
+        out = score.langevin(lambda y: -(y - 1.0) / 4.0, x, step_size=1.0, num_steps=200, generator=g)
+        assert out.shape == (20_000, 1)
+        assert abs(out.mean().item() - 1.0) < 0.05
+        assert abs(out.var().item() - 64 / 15) < 0.15
+
+    def test_trajectory(self):
+        g = torch.Generator().manual_seed(0)
+        x = torch.zeros(5, 2, dtype=torch.float64)
+        traj = score.langevin(lambda y: -y, x, 0.1, 7, generator=g, return_trajectory=True)
+        assert traj.shape == (8, 5, 2)
+        assert torch.equal(traj[0], x)
+
+
+@pytest.mark.exercise("mala")
+def test_mala_is_unbiased():
+    # 与上面同一个目标、同一个大步长：MALA 的平稳方差应回到 4。
+    g = torch.Generator().manual_seed(0)
+    x = torch.zeros(20_000, 1, dtype=torch.float64)
+
+    def lp(y):
+        return -((y - 1.0) ** 2).sum(1) / 8.0
+
+    out, rate = score.mala(lp, lambda y: -(y - 1.0) / 4.0, x, step_size=1.0, num_steps=200, generator=g)
+    assert out.shape == (20_000, 1)
+    assert 0.0 < float(rate) < 1.0
+    assert abs(out.mean().item() - 1.0) < 0.05
+    assert abs(out.var().item() - 4.0) < 0.15
