@@ -6,7 +6,8 @@
 ``sigmas`` 是 float64、从大到小排列的一维张量 σ_1 > σ_2 > … > σ_L。
 朗之万的一步统一写成 x ← x + (ε/2) s(x) + √ε z,z ~ N(0, I)（Song 与 Ermon, 2019 的写法）。
 
-已经实现好的：``gmm_log_prob``（高斯混合的对数密度，用作检验分数的标准答案）。
+已经实现好的：``gmm_log_prob``（高斯混合的对数密度，用作检验分数的标准答案）和
+``geometric_sigmas``（几何噪声水平表）。
 其余函数和类是练习。
 """
 
@@ -21,10 +22,13 @@ from torch import Tensor, nn
 __all__ = [
     "gmm_log_prob",
     "gmm_score",
+    "geometric_sigmas",
     "dsm_loss",
     "sliced_sm_loss",
     "langevin",
     "mala",
+    "annealed_langevin",
+    "NoiseConditionalMLP",
 ]
 
 
@@ -48,6 +52,22 @@ def gmm_log_prob(x: Tensor, means: Tensor, stds: Tensor, weights: Tensor) -> Ten
     sq = ((x[:, None, :] - means[None, :, :]) ** 2).sum(-1)
     log_normal = -0.5 * sq / stds**2 - d * torch.log(stds) - 0.5 * d * math.log(2 * math.pi)
     return torch.logsumexp(log_normal + torch.log(weights / weights.sum()), dim=1)
+
+
+def geometric_sigmas(sigma_max: float, sigma_min: float, num_levels: int) -> Tensor:
+    """NCSN 的几何噪声水平 σ_1 = sigma_max > … > σ_L = sigma_min（书中 4.4 节；已实现）。
+
+    公式：σ_i = σ_max · (σ_min / σ_max)^((i − 1)/(L − 1)),i = 1, …, L，即 log σ 在两端之间等距，
+    相邻两级之比恒为 (σ_min/σ_max)^(1/(L − 1))。``num_levels = 1`` 时只返回 [sigma_max]。
+
+    返回：
+        形状 (L,) 的 float64 张量，从大到小；首尾两项精确等于 sigma_max 与 sigma_min。
+    """
+    if num_levels == 1:
+        return torch.tensor([float(sigma_max)], dtype=torch.float64)
+    out = torch.exp(torch.linspace(math.log(sigma_max), math.log(sigma_min), num_levels, dtype=torch.float64))
+    out[0], out[-1] = float(sigma_max), float(sigma_min)
+    return out
 
 
 # ANCHOR: gmm_score
@@ -74,6 +94,7 @@ def gmm_score(x: Tensor, means: Tensor, stds: Tensor, weights: Tensor) -> Tensor
     """
     raise NotImplementedError("练习 gmm-score")
 # ANCHOR_END: gmm_score
+
 
 
 # ANCHOR: dsm_loss
@@ -206,3 +227,68 @@ def mala(
 # ANCHOR_END: mala
 
 
+# ANCHOR: annealed_langevin
+def annealed_langevin(
+    model: Callable[[Tensor, Tensor], Tensor],
+    x_init: Tensor,
+    sigmas: Tensor,
+    steps_per_level: int,
+    eps: float,
+    generator: torch.Generator | None = None,
+    denoise: bool = True,
+) -> Tensor:
+    """退火朗之万动力学（Song 与 Ermon, 2019 的算法 1；书中 4.4 节）。
+
+    对 i = 1, …, L（sigmas 从大到小）：步长 α_i = eps · σ_i² / σ_L²，在噪声水平 σ_i 上走
+    steps_per_level 步 x ← x + (α_i/2) model(x, σ_i) + √α_i z。全部走完后，若 ``denoise`` 为 True，
+    再做一步不加噪声的去噪 x ← x + σ_L² · model(x, σ_L)（Tweedie 公式，NCSNv2 的做法）。
+
+    参数：
+        model: ``model(x, sigma)``,sigma 形状 (B,)，每个样本同一个 σ_i（dtype 与 x 相同）。
+        x_init: 形状 (B, d) 的初始点（通常取 N(0, σ_1² I) 或均匀分布）。
+        sigmas: 形状 (L,) 的 float64 噪声水平表，从大到小。
+        steps_per_level: 每一级的步数 T（可以是 0）。
+        eps: 基准步长 ε（最后一级的步长）。
+        generator: 随机数发生器。
+        denoise: 是否在最后做一步去噪。
+
+    返回：
+        形状 (B, d) 的样本。
+
+    可用的 PyTorch 函数：``torch.full``、``torch.randn``、``math.sqrt``。
+    """
+    raise NotImplementedError("练习 annealed-langevin")
+# ANCHOR_END: annealed_langevin
+
+
+# ANCHOR: NoiseConditionalMLP
+class NoiseConditionalMLP(nn.Module):
+    """玩具数据上的噪声条件分数网络 s_θ(x, σ)（书中 4.4 节）。
+
+    结构（记 H = ``hidden``,d = ``data_dim``）：把 log σ 作为一个额外的输入坐标拼到 x 后面，
+    [x, log σ]（形状 (B, d + 1)）→ Linear(d + 1, H) → SiLU → （depth − 1 个「Linear(H, H) → SiLU」）
+    → Linear(H, d) 得到 h(x, σ)，输出 s_θ(x, σ) = h(x, σ) / σ。除以 σ 让网络只需输出量级为 1 的
+    h ≈ −E[z | x̃]，这是 NCSNv2 的「技巧 3」在噪声条件网络上的对应（书中 4.4 节）。
+    默认参数（d = 2,H = 128,depth = 3）共有 33,794 个参数。
+
+    参数（``__init__``）：
+        data_dim: 数据维数 d。
+        hidden: 隐藏层宽度 H。
+        depth: 隐藏层（带 SiLU 的线性层）个数，≥ 1。
+
+    ``forward(x, sigma)``:
+        x: 形状 (B, d)。
+        sigma: 形状 (B,) 的噪声标准差（正数）。
+        返回形状 (B, d) 的分数估计。
+
+    可用的 PyTorch 函数：``torch.nn.Linear``、``torch.nn.SiLU``、``torch.nn.Sequential``、``torch.cat``、
+    ``torch.log``。
+    """
+
+    def __init__(self, data_dim: int = 2, hidden: int = 128, depth: int = 3) -> None:
+        super().__init__()
+        raise NotImplementedError("练习 noise-conditional-mlp")
+
+    def forward(self, x: Tensor, sigma: Tensor) -> Tensor:
+        raise NotImplementedError("练习 noise-conditional-mlp")
+# ANCHOR_END: NoiseConditionalMLP

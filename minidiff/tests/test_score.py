@@ -154,3 +154,34 @@ def test_mala_is_unbiased():
     assert 0.0 < float(rate) < 1.0
     assert abs(out.mean().item() - 1.0) < 0.05
     assert abs(out.var().item() - 4.0) < 0.15
+
+
+@pytest.mark.exercise("annealed-langevin")
+def test_annealed_langevin_gaussian():
+    # 数据 N(1, 0.25)，噪声条件的精确分数 −(x − 1)/(0.25 + σ²)；从 N(0, σ_1²) 出发。
+    g = torch.Generator().manual_seed(0)
+    sigmas = torch.exp(torch.linspace(math.log(3.0), math.log(0.01), 10, dtype=torch.float64))
+    x = 3.0 * torch.randn(20_000, 1, generator=g, dtype=torch.float64)
+    out = score.annealed_langevin(_gauss_model(1.0, 0.25), x, sigmas, steps_per_level=100, eps=2e-5, generator=g, denoise=False)
+    assert out.shape == (20_000, 1)
+    assert abs(out.mean().item() - 1.0) < 0.03
+    assert abs(out.var().item() - 0.25) < 0.03
+    # 只走一步、ε 很小时几乎不动；denoise=True 时最后一步 x + σ_L² s(x, σ_L) 是确定性的。
+    x1 = torch.zeros(3, 1, dtype=torch.float64)
+    out1 = score.annealed_langevin(_gauss_model(1.0, 0.25), x1, sigmas[-1:], steps_per_level=0, eps=1.0, generator=g, denoise=True)
+    assert torch.allclose(out1, torch.full((3, 1), 1e-4 / (0.25 + 1e-4), dtype=torch.float64))
+
+
+@pytest.mark.exercise("noise-conditional-mlp")
+def test_noise_conditional_mlp():
+    torch.manual_seed(0)
+    net = score.NoiseConditionalMLP(data_dim=2, hidden=32, depth=2)
+    x = torch.randn(6, 2)
+    s1 = net(x, torch.full((6,), 1.0))
+    s2 = net(x, torch.full((6,), 0.1))
+    assert s1.shape == (6, 2)
+    assert not torch.allclose(s1, s2)
+    # 默认结构（输入 [x, log σ]，H = 128，depth = 3，输出除以 σ）有 33,794 个参数。
+    n = sum(p.numel() for p in score.NoiseConditionalMLP().parameters())
+    assert n == 33_794
+    s1.sum().backward()
