@@ -22,6 +22,7 @@ from torch import Tensor
 
 __all__ = [
     "SDE",
+    "marginal_coefficients",
     "euler_maruyama",
 ]
 
@@ -99,6 +100,30 @@ class SDE:
         s = self.prior_std()
         flat = x.reshape(x.shape[0], -1)
         return -0.5 * (flat**2).sum(1) / s**2 - 0.5 * flat.shape[1] * math.log(2.0 * math.pi * s**2)
+
+
+# ANCHOR: marginal_coefficients
+def marginal_coefficients(sde: SDE, t: Tensor) -> tuple[Tensor, Tensor]:
+    """前向 SDE 的转移核 p_{0t}(x_t | x_0) = N( a(t) x_0, σ(t)² I ) 的两个系数 (a(t), σ(t))。
+
+    公式（推导见 5.2 节）：
+        VP:     a = e^{−B(t)/2},  σ = √(1 − e^{−B(t)})
+        sub-VP: a = e^{−B(t)/2},  σ = 1 − e^{−B(t)}
+        VE:     a = 1,            σ = √( σ(t)² − σ_min² )   （精确核；Song 等人的代码近似为 σ(t)）
+    其中 B(t) = ``sde.int_beta(t)``,σ(t) = ``sde.ve_sigma(t)``。
+
+    参数：
+        sde: 一个 ``SDE``（看 ``sde.kind``）。
+        t: 形状 (B,) 或 0 维的时刻，取值于 [0, 1]。
+
+    返回：
+        (a, sigma)，两个与 ``t`` 同形状、同 dtype 的张量。t = 0 时 a = 1、σ = 0。
+
+    可用的 PyTorch 函数：``torch.exp``、``torch.expm1``（小 B 时 1 − e^{−B} 更准）、``torch.sqrt``、
+    ``torch.ones_like``。
+    """
+    raise NotImplementedError("练习 sde-kernels")
+# ANCHOR_END: marginal_coefficients
 
 
 # ANCHOR: euler_maruyama

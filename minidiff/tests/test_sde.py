@@ -51,6 +51,43 @@ def _component_fractions(x):
     return torch.bincount(k, minlength=3).to(F64) / x.shape[0]
 
 
+@pytest.mark.exercise("sde-kernels")
+class TestMarginalCoefficients:
+    def test_vp_values(self):
+        t = torch.tensor([0.0, 0.5, 1.0], dtype=F64)
+        a, sig = S.marginal_coefficients(S.SDE("vp"), t)
+        # B(0.5) = 0.05 + 2.4875 = 2.5375, B(1) = 10.05
+        assert torch.allclose(a, torch.tensor([1.0, math.exp(-2.5375 / 2), math.exp(-10.05 / 2)], dtype=F64))
+        assert torch.allclose(sig, torch.sqrt(1 - torch.tensor([1.0, math.exp(-2.5375), math.exp(-10.05)], dtype=F64)))
+        assert a.shape == (3,) and a.dtype == F64
+
+    def test_subvp_and_ve_values(self):
+        t = torch.tensor([0.5, 1.0], dtype=F64)
+        a, sig = S.marginal_coefficients(S.SDE("subvp"), t)
+        assert torch.allclose(sig, 1 - torch.exp(-torch.tensor([2.5375, 10.05], dtype=F64)))
+        assert torch.allclose(a, torch.exp(-torch.tensor([2.5375, 10.05], dtype=F64) / 2))
+        a, sig = S.marginal_coefficients(S.SDE("ve"), t)
+        assert torch.allclose(a, torch.ones(2, dtype=F64))
+        s_half = 0.01 * 5000**0.5
+        assert torch.allclose(sig, torch.tensor([math.sqrt(s_half**2 - 1e-4), math.sqrt(2500 - 1e-4)], dtype=F64))
+
+    @pytest.mark.parametrize("kind", ["vp", "subvp", "ve"])
+    def test_against_monte_carlo(self, kind):
+        # 用很细的欧拉–丸山（测试自己写的循环）模拟到 t = 0.3，与闭式核比较均值与方差。
+        sde = S.SDE(kind)
+        t_end = 0.3
+        a, sig = S.marginal_coefficients(sde, torch.tensor(t_end, dtype=F64))
+        g = torch.Generator().manual_seed(0)
+        n, steps = 40_000, 600
+        x = torch.full((n, 1), 1.5, dtype=F64)
+        dt = t_end / steps
+        for i in range(steps):
+            t = torch.full((n,), i * dt, dtype=F64)
+            x = x + sde.drift(x, t) * dt + sde.diffusion(t)[:, None] * math.sqrt(dt) * torch.randn(x.shape, generator=g, dtype=F64)
+        assert abs(x.mean().item() - 1.5 * a.item()) < 4 * sig.item() / math.sqrt(n) + 2e-3 * (1 + sig.item())
+        assert abs(x.var().item() / sig.item() ** 2 - 1) < 0.03
+
+
 @pytest.mark.exercise("euler-maruyama")
 class TestEulerMaruyama:
     def test_deterministic_is_euler(self):
