@@ -24,6 +24,9 @@ __all__ = [
     "SDE",
     "marginal_coefficients",
     "euler_maruyama",
+    "gmm_score",
+    "reverse_sde_sample",
+    "predictor_corrector_sample",
 ]
 
 ScoreFn = Callable[[Tensor, Tensor], Tensor]
@@ -156,3 +159,88 @@ def euler_maruyama(
     """
     raise NotImplementedError("练习 euler-maruyama")
 # ANCHOR_END: euler_maruyama
+
+
+# ANCHOR: gmm_score
+def gmm_score(x: Tensor, a: Tensor, sigma: Tensor, means: Tensor, stds: Tensor, weights: Tensor) -> Tensor:
+    """高斯混合数据在高斯加噪 x_t = a x_0 + σ ε 下的精确边缘分数 ∇_x log p_t(x)。
+
+    数据 p_0 = Σ_k π_k N(m_k, s_k² I)；加噪后仍是混合，权重不变：
+        p_t(x) = Σ_k π_k N( x; a m_k, v_k I ),  v_k = a² s_k² + σ²,
+        ∇ log p_t(x) = Σ_k r_k(x) · ( a m_k − x ) / v_k,
+        r_k(x) = softmax_k( log π_k − |x − a m_k|² / (2 v_k) − (d/2) log v_k )（后验责任）。
+
+    参数：
+        x: 形状 (B, d) 的点。
+        a, sigma: 形状 (B,) 的系数（每个点可以在不同的时刻），或 0 维张量。
+        means: 形状 (K, d) 的 m_k；stds: 形状 (K,) 的 s_k；weights: 形状 (K,) 的 π_k（和为 1）。
+
+    返回：
+        形状 (B, d)、与 x 同 dtype 的分数。σ → 0 且 s_k > 0 时回到数据本身的分数。
+
+    可用的 PyTorch 函数：``torch.softmax``（数值稳定地算 r_k，不要先算 exp 再归一化）、``torch.log``、
+    广播（把 x 变成 (B, 1, d)、means 变成 (1, K, d)）、``torch.Tensor.sum``。
+    """
+    raise NotImplementedError("练习 gmm-marginal-score")
+# ANCHOR_END: gmm_score
+
+
+# ANCHOR: reverse_sde_sample
+def reverse_sde_sample(
+    sde: SDE,
+    score_fn: ScoreFn,
+    x: Tensor,
+    n_steps: int,
+    t_eps: float = 1e-3,
+    generator: torch.Generator | None = None,
+) -> Tensor:
+    """用欧拉–丸山法解反向 SDE dx = [ f(x, t) − g(t)² ∇log p_t(x) ] dt + g(t) dw̄，从 t = 1 走到 t_eps。
+
+    时间网格 ``torch.linspace(1.0, t_eps, n_steps + 1, dtype=torch.float64)``（Δt < 0）；每一步都加噪声
+    （包括最后一步）。可以直接调用 ``euler_maruyama``，把反向漂移作为 drift 传进去。
+
+    参数：
+        sde: 前向 SDE。
+        score_fn: 函数 s(x, t) ≈ ∇ log p_t(x)，x 形状 (B, d)、t 形状 (B,)。
+        x: 形状 (B, d) 的 x(1)（通常是 ``sde.prior_sample`` 的输出）。
+        n_steps: 步数 N（分数函数调用 N 次）。
+        t_eps: 终止时刻（避开 t = 0 处可能发散的分数；Song 等人对 VP 取 10⁻³）。
+        generator: 随机数发生器。
+
+    返回：
+        与 x 同形状、同 dtype 的 x(t_eps)。
+
+    可用的 PyTorch 函数：``torch.linspace``、``euler_maruyama``（本模块）。
+    """
+    raise NotImplementedError("练习 reverse-sde-sampler")
+# ANCHOR_END: reverse_sde_sample
+
+
+# ANCHOR: predictor_corrector_sample
+def predictor_corrector_sample(
+    sde: SDE,
+    score_fn: ScoreFn,
+    x: Tensor,
+    n_steps: int,
+    snr: float = 0.16,
+    n_corrector: int = 1,
+    t_eps: float = 1e-3,
+    generator: torch.Generator | None = None,
+) -> Tensor:
+    """预测–校正（PC）采样：每个网格时刻先做 M 步朗之万校正，再做一步反向欧拉–丸山预测。
+
+    网格与 ``reverse_sde_sample`` 相同。对 i = 0, …, N − 1，t = t_i：
+      校正（重复 M = ``n_corrector`` 次）：s = s(x, t)，z ~ N(0, I)，
+          ε = 2 ( r · ‖z‖ / ‖s‖ )²（r = ``snr``；范数按样本算，再对批平均），
+          x ← x + ε s + √(2ε) z；
+      预测：x ← x + [ f(x, t) − g(t)² s(x, t) ] Δt + g(t) √|Δt| z′（Δt = t_{i+1} − t_i < 0）。
+    这是 Song 等人算法 2/3 的写法（对 VP，他们的代码还在 ε 上乘 α_i ≈ 1，这里省去）。
+
+    返回：
+        与 x 同形状、同 dtype 的 x(t_eps)。分数调用次数为 N (M + 1)。
+
+    可用的 PyTorch 函数：``torch.randn``、``torch.linalg.vector_norm``（``dim=1``）、``torch.Tensor.mean``、
+    ``torch.sqrt``。
+    """
+    raise NotImplementedError("练习 pc-sampler")
+# ANCHOR_END: predictor_corrector_sample

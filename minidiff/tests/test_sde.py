@@ -126,3 +126,75 @@ class TestEulerMaruyama:
         x = S.euler_maruyama(torch.zeros(50_000, 1, dtype=F64), lambda y, t: -y,
                              lambda t: math.sqrt(2) * torch.ones_like(t), grid, generator=g)
         assert abs(x.var().item() / (1 - math.exp(-2)) - 1) < 0.03
+
+
+@pytest.mark.exercise("gmm-marginal-score")
+class TestGMMScore:
+    def test_against_autograd(self):
+        g = torch.Generator().manual_seed(0)
+        x = torch.randn(64, 2, generator=g, dtype=F64) * 1.5
+        a = torch.rand(64, generator=g, dtype=F64)
+        sig = torch.sqrt(1 - a**2)
+        stds = torch.tensor([0.2, 0.5, 0.1], dtype=F64)
+        xr = x.clone().requires_grad_(True)
+        var = a[:, None] ** 2 * stds[None] ** 2 + sig[:, None] ** 2
+        diff = xr[:, None, :] - a[:, None, None] * MEANS[None]
+        logp = torch.logsumexp(torch.log(WEIGHTS)[None] - 0.5 * (diff**2).sum(-1) / var - torch.log(var), 1)
+        want, = torch.autograd.grad(logp.sum(), xr)
+        got = S.gmm_score(x, a, sig, MEANS, stds, WEIGHTS)
+        assert got.shape == (64, 2) and got.dtype == F64
+        assert torch.allclose(got, want, atol=1e-10)
+
+    def test_single_component_and_far_point(self):
+        m = torch.tensor([[2.0, -1.0]], dtype=F64)
+        x = torch.tensor([[0.0, 0.0], [300.0, 0.0]], dtype=F64)
+        got = S.gmm_score(x, torch.tensor(0.5, dtype=F64), torch.tensor(0.6, dtype=F64), m,
+                          torch.tensor([0.4], dtype=F64), torch.tensor([1.0], dtype=F64))
+        want = -(x - 0.5 * m) / (0.25 * 0.16 + 0.36)
+        assert torch.isfinite(got).all()
+        assert torch.allclose(got, want)
+
+
+@pytest.mark.exercise("reverse-sde-sampler")
+class TestReverseSDE:
+    def test_gaussian_data(self):
+        g = torch.Generator().manual_seed(0)
+        sde = S.SDE("vp")
+        x = sde.prior_sample((20_000, 1), generator=g, dtype=F64)
+        out = S.reverse_sde_sample(sde, _gauss_score_vp(2.0, 0.5), x, 500, generator=g)
+        assert out.shape == (20_000, 1) and out.dtype == F64
+        assert abs(out.mean().item() - 2.0) < 0.02
+        assert abs(out.std().item() - 0.5) < 0.02
+
+    def test_mixture_weights(self):
+        g = torch.Generator().manual_seed(1)
+        sde = S.SDE("vp")
+        x = sde.prior_sample((10_000, 2), generator=g, dtype=F64)
+        out = S.reverse_sde_sample(sde, _mixture_score_vp(MEANS, STD, WEIGHTS), x, 500, generator=g)
+        assert torch.allclose(_component_fractions(out), WEIGHTS, atol=0.025)
+
+
+@pytest.mark.exercise("pc-sampler")
+class TestPC:
+    def test_gaussian_data_and_calls(self):
+        calls = []
+        score = _gauss_score_vp(2.0, 0.5)
+
+        def counted(x, t):
+            calls.append(1)
+            return score(x, t)
+
+        g = torch.Generator().manual_seed(0)
+        sde = S.SDE("vp")
+        x = sde.prior_sample((20_000, 1), generator=g, dtype=F64)
+        out = S.predictor_corrector_sample(sde, counted, x, 200, n_corrector=2, generator=g)
+        assert len(calls) == 200 * 3
+        assert abs(out.mean().item() - 2.0) < 0.02
+        assert abs(out.std().item() - 0.5) < 0.02
+
+    def test_mixture_weights(self):
+        g = torch.Generator().manual_seed(2)
+        sde = S.SDE("vp")
+        x = sde.prior_sample((10_000, 2), generator=g, dtype=F64)
+        out = S.predictor_corrector_sample(sde, _mixture_score_vp(MEANS, STD, WEIGHTS), x, 200, generator=g)
+        assert torch.allclose(_component_fractions(out), WEIGHTS, atol=0.025)
