@@ -32,8 +32,9 @@ GENERATED_SUFFIXES = {".svg", ".json"}
 def registry():
     import ch01
     import ch03
+    import ch06
 
-    return [*ch01.FIGURES, *ch03.FIGURES]
+    return [*ch01.FIGURES, *ch03.FIGURES, *ch06.FIGURES]
 
 
 def build(only: list[str] | None) -> tuple[dict[str, bytes], dict[str, float]]:

@@ -25,6 +25,10 @@ from torch import Tensor
 
 __all__ = [
     "hutchinson_divergence",
+    "path_coefficients",
+    "conditional_path",
+    "cfm_loss",
+    "euler_ode_sample",
 ]
 
 Model = Callable[[Tensor, Tensor], Tensor]
@@ -54,3 +58,116 @@ def hutchinson_divergence(
     """
     raise NotImplementedError("练习 hutchinson-divergence")
 # ANCHOR_END: hutchinson_divergence
+
+
+# ANCHOR: path_coefficients
+def path_coefficients(t: Tensor, path: str = "linear", sigma_min: float = 0.0) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+    """高斯概率路径 x_t = a_t x0 + σ_t x1 的系数及其对 t 的导数（练习 6.2 节）。
+
+    公式：
+        ``"linear"``：a_t = 1 − t，σ_t = σ_min + (1 − σ_min) t，a'_t = −1，σ'_t = 1 − σ_min；
+        ``"cosine"``：a_t = cos(πt/2)，σ_t = sin(πt/2)，a'_t = −(π/2) sin(πt/2)，σ'_t = (π/2) cos(πt/2)。
+    ``"cosine"`` 只接受 σ_min = 0；其他 ``path`` 值或 ``"cosine"`` 配非零 σ_min 抛出 ``ValueError``。
+
+    参数：
+        t: 任意形状的浮点时间，取值在 [0, 1]。
+        path: ``"linear"`` 或 ``"cosine"``。
+        sigma_min: 线性路径在 t = 0 处残留的噪声系数。
+
+    返回：
+        ``(a, sigma, da, dsigma)``，四个张量形状与 dtype 都与 ``t`` 相同（常数导数也要展开成这个形状）。
+        例如 t = 0.25、``"linear"``、σ_min = 0.1 时为 (0.75, 0.325, −1, 0.9)。
+
+    可用的 PyTorch 函数：``torch.cos``、``torch.sin``、``torch.full_like``、``torch.ones_like``。
+    """
+    raise NotImplementedError("练习 flow-path-coefficients")
+# ANCHOR_END: path_coefficients
+
+
+# ANCHOR: conditional_path
+def conditional_path(
+    x0: Tensor, x1: Tensor, t: Tensor, path: str = "linear", sigma_min: float = 0.0
+) -> tuple[Tensor, Tensor]:
+    """给定一对 (x0, x1)，返回路径上的点 x_t 与条件速度 u_t（练习 6.2 节）。
+
+    公式（系数见 ``path_coefficients``）：
+        x_t = a_t x0 + σ_t x1，  u_t = a'_t x0 + σ'_t x1。
+    直线路径（σ_min = 0）时 x_t = (1 − t) x0 + t x1，u_t = x1 − x0，与 t 无关。
+
+    参数：
+        x0: 形状 (B, d) 的数据样本。
+        x1: 形状 (B, d) 的源样本。
+        t: 形状 (B,) 的时间。
+        path, sigma_min: 同 ``path_coefficients``。
+
+    返回：
+        ``(x_t, u_t)``，形状都是 (B, d)，dtype 与 ``x0`` 相同。
+
+    可用的 PyTorch 函数：``path_coefficients``、``torch.Tensor.view``（把 (B,) 变成 (B, 1) 以便广播）、
+    ``torch.Tensor.to``。
+    """
+    raise NotImplementedError("练习 flow-conditional-path")
+# ANCHOR_END: conditional_path
+
+
+# ANCHOR: cfm_loss
+def cfm_loss(
+    model: Model,
+    x0: Tensor,
+    x1: Tensor | None = None,
+    t: Tensor | None = None,
+    path: str = "linear",
+    sigma_min: float = 0.0,
+    coupling: str = "independent",
+) -> Tensor:
+    """条件流匹配损失（练习 6.2 节；``coupling="ot"`` 见 6.3 节）。
+
+    公式：t ~ U(0, 1)，x1 ~ N(0, I)（与 x0 独立），(x_t, u_t) 由 ``conditional_path`` 给出，
+        L = mean_{b, i} ( model(x_t, t)_{b,i} − u_{t,b,i} )²，
+    即对批次和维度都取平均的均方误差。``x1`` 或 ``t`` 给出时就用给定的值，不再抽样。
+    ``coupling="ot"`` 时先用 ``minibatch_ot_pairs(x0, x1)`` 重排 x1（把 x1[perm] 配给 x0），再算损失；
+    ``"independent"`` 时保持原配对。其他值抛出 ``ValueError``。
+
+    参数：
+        model: 速度场网络 ``model(x, t)``。
+        x0: 形状 (B, d) 的一批数据。
+        x1: 可选，形状 (B, d) 的源样本。
+        t: 可选，形状 (B,) 的时间。
+        path, sigma_min: 同 ``path_coefficients``。
+        coupling: ``"independent"`` 或 ``"ot"``。
+
+    返回：
+        标量张量，可以直接调用 ``backward()``。
+
+    可用的 PyTorch 函数：``torch.rand``、``torch.randn_like``、``conditional_path``、
+    ``torch.nn.functional.mse_loss``。
+    """
+    raise NotImplementedError("练习 flow-cfm-loss")
+# ANCHOR_END: cfm_loss
+
+
+# ANCHOR: euler_ode_sample
+def euler_ode_sample(
+    model: Model, x1: Tensor, steps: int = 100, return_trajectory: bool = False
+) -> Tensor:
+    """用 ``steps`` 步等距欧拉法把 dx/dt = model(x, t) 从 t = 1 积分到 t = 0（练习 6.2 节）。
+
+    公式：h = 1 / steps，t_k = 1 − k h（k = 0, …, steps），
+        x_{k+1} = x_k − h · model(x_k, t_k)，  k = 0, …, steps − 1。
+    注意是减号：时间在减小。网络只在 t_0 = 1, …, t_{steps−1} = h 处被调用，从不在 t = 0 处调用。
+    在 ``torch.no_grad()`` 下运行。
+
+    参数：
+        model: 速度场 ``model(x, t)``，t 形状 (B,)，每个元素都等于当前的 t_k。
+        x1: 形状 (B, d) 的起点（t = 1 处的源样本）。
+        steps: 欧拉步数（≥ 1）。
+        return_trajectory: 为 True 时返回整条轨迹。
+
+    返回：
+        形状 (B, d) 的终点 x(t = 0)；``return_trajectory`` 时为形状 (steps + 1, B, d) 的
+        [x_0, x_1, …, x_steps]（第 0 个是起点 x1，最后一个是终点）。
+
+    可用的 PyTorch 函数：``torch.no_grad``、``torch.full``、``torch.stack``。
+    """
+    raise NotImplementedError("练习 flow-euler-sampler")
+# ANCHOR_END: euler_ode_sample
