@@ -6,6 +6,15 @@ import torch
 
 from minidiff import flow
 
+
+
+def _coeffs(t, path):
+    """路径系数的独立参考实现（测试用，不依赖 flow.path_coefficients）。"""
+    if path == "linear":
+        return 1 - t, t, -torch.ones_like(t), torch.ones_like(t)
+    h = math.pi / 2
+    return torch.cos(h * t), torch.sin(h * t), -h * torch.sin(h * t), h * torch.cos(h * t)
+
 @pytest.mark.exercise("hutchinson-divergence")
 class TestHutchinson:
     def test_linear_field_mean_is_trace(self):
@@ -116,6 +125,33 @@ class TestCFMLoss:
             flow.cfm_loss(zero, x0, x1, t, coupling="sinkhorn")
 
 
+@pytest.mark.exercise("flow-empirical-velocity")
+class TestEmpiricalVelocity:
+    def test_single_point_is_conditional_field(self):
+        y = torch.tensor([[1.0, -2.0]], dtype=torch.float64)
+        x = torch.tensor([[0.3, 0.4], [-1.0, 2.0]], dtype=torch.float64)
+        t = torch.tensor([0.3, 0.8], dtype=torch.float64)
+        u = flow.empirical_marginal_velocity(x, t, y)
+        # 直线路径:u = (x − y) / t。
+        assert torch.allclose(u, (x - y) / t[:, None], atol=1e-12)
+
+    def test_gaussian_data_closed_form(self):
+        # 数据 N(m, s² I) 时:E[x0 | x] = m + a s² (x − a m) / (a² s² + σ²),E[ε | x] = σ (x − a m) / (a² s² + σ²)。
+        g = torch.Generator().manual_seed(3)
+        m = torch.tensor([1.0, -0.5], dtype=torch.float64)
+        sd = 0.5
+        data = m + sd * torch.randn(40000, 2, dtype=torch.float64, generator=g)
+        x = torch.tensor([[0.0, 0.0], [1.5, -1.0], [-0.5, 0.5]], dtype=torch.float64)
+        for path, tv in [("linear", 0.6), ("linear", 0.9), ("cosine", 0.7)]:
+            t = torch.full((3,), tv, dtype=torch.float64)
+            a, s, da, ds = (c.view(-1, 1) for c in _coeffs(t, path))
+            var = a**2 * sd**2 + s**2
+            ex0 = m + a * sd**2 * (x - a * m) / var
+            eeps = s * (x - a * m) / var
+            u = flow.empirical_marginal_velocity(x, t, data, path)
+            assert torch.allclose(u, da * ex0 + ds * eeps, atol=0.03)
+
+
 @pytest.mark.exercise("flow-euler-sampler")
 class TestEuler:
     def test_linear_ode_matches_euler_formula(self):
@@ -146,3 +182,80 @@ class TestEuler:
         x1 = torch.randn(4, 2, dtype=torch.float64)
         out = flow.euler_ode_sample(lambda x, t: (x - y) / t[:, None], x1, steps=1)
         assert torch.allclose(out, y.expand(4, 2), atol=1e-12)
+
+
+@pytest.mark.exercise("flow-minibatch-ot")
+class TestMinibatchOT:
+    def test_against_brute_force(self):
+        g = torch.Generator().manual_seed(4)
+        for n in (2, 3, 5, 6):
+            for _ in range(5):
+                x0 = torch.randn(n, 2, dtype=torch.float64, generator=g)
+                x1 = torch.randn(n, 2, dtype=torch.float64, generator=g)
+                perm = flow.minibatch_ot_pairs(x0, x1)
+                assert perm.dtype == torch.int64 and sorted(perm.tolist()) == list(range(n))
+                cost = ((x0 - x1[perm]) ** 2).sum().item()
+                best = min(((x0 - x1[list(p)]) ** 2).sum().item() for p in itertools.permutations(range(n)))
+                assert cost == pytest.approx(best, rel=1e-9)
+
+    def test_shifted_copy_is_identity(self):
+        x0 = torch.randn(16, 3)
+        perm = flow.minibatch_ot_pairs(x0, x0 + 0.01)
+        assert perm.tolist() == list(range(16))
+
+
+@pytest.mark.exercise("flow-reflow-pairs")
+class TestReflowPairs:
+    def test_pairs_follow_the_flow(self):
+        x1 = torch.randn(8, 2)
+        x0h, x1r = flow.reflow_pairs(lambda x, t: x, x1, steps=10)
+        assert torch.allclose(x1r, x1)
+        assert torch.allclose(x0h, x1 * 0.9**10, atol=1e-6)
+        assert not x0h.requires_grad
+
+
+@pytest.mark.exercise("flow-straightness")
+class TestStraightness:
+    def test_constant_field_is_straight(self):
+        c = torch.tensor([[1.0, -3.0]])
+        s = flow.straightness(lambda x, t: c.expand_as(x), torch.randn(5, 2), steps=7)
+        assert s.ndim == 0 and s.item() == pytest.approx(0.0, abs=1e-10)
+
+    def test_time_varying_field(self):
+        # v(x, t) = t(1 维):欧拉网格上 v_k = 1 − k/n,Δ = 平均值,S = 速度的方差(乘以 1)。
+        n = 4
+        s = flow.straightness(lambda x, t: t[:, None].to(x.dtype), torch.zeros(3, 1, dtype=torch.float64), steps=n)
+        v = torch.tensor([1 - k / n for k in range(n)], dtype=torch.float64)
+        assert s.item() == pytest.approx(((v - v.mean()) ** 2).mean().item())
+
+
+@pytest.mark.exercise("flow-convert-velocity")
+class TestConvertVelocity:
+    NAMES = ["velocity", "eps", "x0", "score", "v"]
+
+    def _truth(self, path):
+        g = torch.Generator().manual_seed(5)
+        x0 = torch.randn(6, 2, dtype=torch.float64, generator=g)
+        eps = torch.randn(6, 2, dtype=torch.float64, generator=g)
+        t = torch.rand(6, dtype=torch.float64, generator=g) * 0.8 + 0.1
+        a, s, da, ds = (c.view(-1, 1) for c in _coeffs(t, path))
+        xt = a * x0 + s * eps
+        vals = {"velocity": da * x0 + ds * eps, "eps": eps, "x0": x0, "score": -eps / s, "v": a * eps - s * x0}
+        return xt, t, vals
+
+    def test_all_pairs_from_truth(self):
+        for path in ("linear", "cosine"):
+            xt, t, vals = self._truth(path)
+            for src in self.NAMES:
+                for tgt in self.NAMES:
+                    out = flow.convert_velocity(vals[src], xt, t, src, tgt, path)
+                    assert torch.allclose(out, vals[tgt], atol=1e-10), (path, src, tgt)
+
+    def test_cosine_velocity_is_scaled_v(self):
+        xt, t, vals = self._truth("cosine")
+        out = flow.convert_velocity(vals["v"], xt, t, "v", "velocity", "cosine")
+        assert torch.allclose(out, (math.pi / 2) * vals["v"], atol=1e-12)
+
+    def test_bad_name(self):
+        with pytest.raises(ValueError):
+            flow.convert_velocity(torch.zeros(1, 1), torch.zeros(1, 1), torch.full((1,), 0.5), "mu", "eps")
