@@ -26,6 +26,10 @@ __all__ = [
     "ExactGMM",
     "ddim_step",
     "ddim_sample",
+    "time_grid",
+    "dpm_solver_sample",
+    "dpm_solver_pp_2m",
+    "heun_sample",
 ]
 
 Model = Callable[[Tensor, Tensor], Tensor]
@@ -193,3 +197,109 @@ def ddim_sample(
     """
     raise NotImplementedError("练习 ddim-sample")
 # ANCHOR_END: ddim_sample
+
+
+# ANCHOR: time_grid
+def time_grid(
+    n: int,
+    kind: str = "uniform",
+    schedule: VPSchedule | None = None,
+    t_max: float = 1.0,
+    t_min: float = 1e-3,
+    rho: float = 7.0,
+) -> Tensor:
+    """N = n 段的递减时间网格 ts[0] = t_max > ts[1] > … > ts[n] = t_min（形状 (n + 1,)、float64）。
+
+    三种网格：
+        ``"uniform"``：在 t 上均匀，ts[i] = t_max + (i / n)(t_min − t_max)；
+        ``"logsnr"``：在 λ_t 上均匀，λ_i = λ(t_max) + (i / n)(λ(t_min) − λ(t_max))，再用
+            ``schedule.t_from_lam`` 换回 t；
+        ``"edm"``：Karras 等（2022）的 ρ 网格，在 σ̄ = σ_t / a_t = e^{−λ_t / 2} 上取
+            σ̄_i = ( σ̄_max^{1/ρ} + (i / n)(σ̄_min^{1/ρ} − σ̄_max^{1/ρ}) )^ρ，
+            再由 λ_i = −2 log σ̄_i 换回 t。
+    两个端点要精确等于 t_max、t_min（换算会有舍入，直接赋值）。
+
+    参数：
+        n: 段数 N ≥ 1。
+        kind: ``"uniform"``、``"logsnr"`` 或 ``"edm"``；其他值抛出 ``ValueError``。
+        schedule: ``VPSchedule``，None 表示默认调度。
+        t_max, t_min: 端点，0 < t_min < t_max ≤ 1。
+        rho: EDM 网格的 ρ。
+
+    可用的 PyTorch 函数：``torch.linspace``（``dtype=torch.float64``）、``torch.log``、``torch.exp``。
+    """
+    raise NotImplementedError("练习 time-grid")
+# ANCHOR_END: time_grid
+
+
+# ANCHOR: dpm_solver_sample
+def dpm_solver_sample(model: Model, x: Tensor, ts: Tensor, schedule: VPSchedule, order: int = 2) -> Tensor:
+    """单步（singlestep）DPM-Solver-1/2/3（Lu 等，2022）：每段 [ts[i], ts[i+1]] 用 ``order`` 次网络调用。
+
+    记 s = ts[i]、t = ts[i + 1]、ℓ = λ / 2 = log(a / σ)、h = ℓ_t − ℓ_s > 0、ε_s = model(x, s)。
+        order = 1（即 DDIM）：x_t = (a_t / a_s) x − σ_t (e^h − 1) ε_s。
+        order = 2(r₁ = ½)：s₁ = t(ℓ_s + r₁h)，
+            u = (a_{s₁} / a_s) x − σ_{s₁} (e^{r₁h} − 1) ε_s，
+            x_t = (a_t / a_s) x − σ_t (e^h − 1) ε_s − σ_t / (2r₁) · (e^h − 1) · (model(u, s₁) − ε_s)。
+        order = 3(r₁ = ⅓,r₂ = ⅔)：s_j = t(ℓ_s + r_j h)，
+            u₁ = (a_{s₁} / a_s) x − σ_{s₁} (e^{r₁h} − 1) ε_s,D₁ = model(u₁, s₁) − ε_s，
+            u₂ = (a_{s₂} / a_s) x − σ_{s₂} (e^{r₂h} − 1) ε_s − σ_{s₂} (r₂ / r₁) ((e^{r₂h} − 1) / (r₂h) − 1) D₁，
+            D₂ = model(u₂, s₂) − ε_s，
+            x_t = (a_t / a_s) x − σ_t (e^h − 1) ε_s − (σ_t / r₂) ((e^h − 1) / h − 1) D₂。
+    这里 t(ℓ) 是 ``schedule.t_from_lam(2ℓ)``；时间传给 model 前扩成形状 (B,)。
+
+    参数：
+        model, x, ts, schedule: 同 ``ddim_sample``。
+        order: 1、2 或 3；其他值抛出 ``ValueError``。
+
+    返回：
+        时刻 ts[N] 的样本；总 NFE = order · N。
+
+    可用的 PyTorch 函数：``torch.no_grad``、``torch.full``、``torch.expm1``（e^h − 1 在 h 小时更准）。
+    """
+    raise NotImplementedError("练习 dpm-solver")
+# ANCHOR_END: dpm_solver_sample
+
+
+# ANCHOR: dpm_solver_pp_2m
+def dpm_solver_pp_2m(model: Model, x: Tensor, ts: Tensor, schedule: VPSchedule) -> Tensor:
+    """二阶多步 DPM-Solver++(2M)（Lu 等，2022b）：用数据预测 x̂_0，每段只调用一次网络，NFE = N。
+
+    数据预测 D_i = x̂_0(x_i, t_i) = (x_i − σ_{t_i} ε̂(x_i, t_i)) / a_{t_i}；h_i = ℓ_{t_i} − ℓ_{t_{i−1}}。
+        第 1 段（一阶）：x_1 = (σ_{t_1} / σ_{t_0}) x_0 − a_{t_1} (e^{−h_1} − 1) D_0。
+        第 i ≥ 2 段：r_i = h_{i−1} / h_i,D = (1 + 1 / (2 r_i)) D_{i−1} − 1 / (2 r_i) · D_{i−2}，
+            x_i = (σ_{t_i} / σ_{t_{i−1}}) x_{i−1} − a_{t_i} (e^{−h_i} − 1) D。
+    只在每段开头调用一次网络，并保存上一段的 D。
+
+    参数：
+        model, x, ts, schedule: 同 ``ddim_sample``。
+
+    返回：
+        时刻 ts[N] 的样本，形状、dtype 同 x。
+
+    可用的 PyTorch 函数：``torch.no_grad``、``torch.full``、``torch.expm1``。
+    """
+    raise NotImplementedError("练习 dpm-solver-pp")
+# ANCHOR_END: dpm_solver_pp_2m
+
+
+# ANCHOR: heun_sample
+def heun_sample(model: Model, x: Tensor, ts: Tensor, schedule: VPSchedule) -> Tensor:
+    """EDM 的 Heun 二阶方法（Karras 等，2022，算法 1）用于概率流 ODE,NFE = 2N。
+
+    在缩放变量 x̄ = x / a_t、σ̄ = σ_t / a_t 下，概率流 ODE 是 dx̄ / dσ̄ = ε̂(a_t x̄, t)。第 i 段
+    (t = ts[i] → t' = ts[i + 1],Δ = σ̄_{t'} − σ̄_t < 0)：
+        d = ε̂(a_t x̄, t),x̄' = x̄ + Δ d（这一步就是 DDIM），
+        d' = ε̂(a_{t'} x̄', t'),x̄ ← x̄ + Δ (d + d') / 2。
+    最后返回 a_{ts[N]} x̄。（网格终点 t_min > 0，所以每段都做校正；EDM 在 σ̄ = 0 的最后一段只做 Euler。）
+
+    参数：
+        model, x, ts, schedule: 同 ``ddim_sample``。
+
+    返回：
+        时刻 ts[N] 的样本，形状、dtype 同 x。
+
+    可用的 PyTorch 函数：``torch.no_grad``、``torch.full``。
+    """
+    raise NotImplementedError("练习 heun-sampler")
+# ANCHOR_END: heun_sample

@@ -106,3 +106,91 @@ class TestDDIMSample:
         # 真实边缘在 t_min 处的标准差约 0.5;η = 1 的跳步祖先采样方差偏小（实测 50 步约 0.46，见 8.1 节）。
         assert 0.43 < a.std().item() < 0.48
         assert not torch.allclose(a, _gauss_exact(x, 1.0, 1e-3), atol=1e-2)
+
+
+@pytest.mark.exercise("time-grid")
+class TestTimeGrid:
+    def test_uniform(self):
+        ts = samplers.time_grid(4, "uniform", t_max=1.0, t_min=0.2)
+        assert ts.dtype == torch.float64
+        assert torch.allclose(ts, torch.tensor([1.0, 0.8, 0.6, 0.4, 0.2], dtype=torch.float64))
+
+    def test_logsnr_and_edm(self):
+        for kind in ["logsnr", "edm"]:
+            ts = samplers.time_grid(10, kind, SCH)
+            assert ts.shape == (11,)
+            assert ts[0].item() == 1.0 and ts[-1].item() == 1e-3
+            assert bool((ts[1:] < ts[:-1]).all())
+        lam = SCH.lam(samplers.time_grid(10, "logsnr", SCH))
+        d = lam[1:] - lam[:-1]
+        assert torch.allclose(d, d.mean().expand(10), atol=1e-9)
+        sb = torch.exp(-SCH.lam(samplers.time_grid(10, "edm", SCH, rho=7.0)) / 2) ** (1 / 7)
+        d = sb[1:] - sb[:-1]
+        assert torch.allclose(d, d.mean().expand(10), atol=1e-9)
+        # 数值（t_max = 1,t_min = 10⁻³，默认调度）：中点 ts[5]
+        assert samplers.time_grid(10, "logsnr", SCH)[5].item() == pytest.approx(0.30463, abs=2e-4)
+        assert samplers.time_grid(10, "edm", SCH)[5].item() == pytest.approx(0.59214, abs=2e-4)
+
+    def test_bad_kind(self):
+        with pytest.raises(ValueError):
+            samplers.time_grid(3, "cosine")
+
+
+@pytest.mark.exercise("dpm-solver")
+class TestDPMSolver:
+    def test_order_one_is_ddim(self):
+        g = samplers.ExactGMM.eight_gaussians()
+        x = torch.randn(256, 2, dtype=torch.float64, generator=torch.Generator().manual_seed(3))
+        ts = _logsnr_grid(6)
+        out = samplers.dpm_solver_sample(g.eps, x, ts, SCH, order=1)
+        ref = x
+        for i in range(6):  # DDIM(η = 0),直接写出
+            t, s = ts[i], ts[i + 1]
+            e = g.eps(ref, torch.full((256,), float(t), dtype=torch.float64))
+            x0 = (ref - SCH.sigma(t) * e) / SCH.alpha(t)
+            ref = SCH.alpha(s) * x0 + SCH.sigma(s) * e
+        assert torch.allclose(out, ref, atol=1e-9)
+
+    def test_nfe(self):
+        for order in [1, 2, 3]:
+            m = Counter(samplers.ExactGMM(torch.zeros(1, 2), 0.5).eps)
+            samplers.dpm_solver_sample(m, torch.randn(4, 2, dtype=torch.float64), _logsnr_grid(5), SCH, order=order)
+            assert m.n == 5 * order
+        with pytest.raises(ValueError):
+            samplers.dpm_solver_sample(m, torch.randn(4, 2, dtype=torch.float64), _logsnr_grid(5), SCH, order=4)
+
+    def test_measured_order(self):
+        f2 = lambda m, x, ts, s: samplers.dpm_solver_sample(m, x, ts, s, order=2)  # noqa: E731
+        f3 = lambda m, x, ts, s: samplers.dpm_solver_sample(m, x, ts, s, order=3)  # noqa: E731
+        assert 1.8 < _order(f2) < 2.3  # 实测约 2.06
+        assert 2.8 < _order(f3) < 3.6  # 实测约 3.25
+        assert _err(f3, 10) < 3e-3
+
+
+@pytest.mark.exercise("dpm-solver-pp")
+class TestDPMSolverPP:
+    def test_nfe_and_order(self):
+        m = Counter(samplers.ExactGMM(torch.zeros(1, 2), 0.5).eps)
+        samplers.dpm_solver_pp_2m(m, torch.randn(4, 2, dtype=torch.float64), _logsnr_grid(9), SCH)
+        assert m.n == 9
+        assert 1.7 < _order(samplers.dpm_solver_pp_2m, 20) < 2.3  # 实测约 1.98
+        assert _err(samplers.dpm_solver_pp_2m, 20) < 0.015
+
+    def test_first_step_is_ddim(self):
+        g = samplers.ExactGMM(torch.zeros(1, 2), 0.5)
+        x = torch.randn(16, 2, dtype=torch.float64)
+        ts = torch.tensor([1.0, 0.5], dtype=torch.float64)
+        out = samplers.dpm_solver_pp_2m(g.eps, x, ts, SCH)
+        e = g.eps(x, torch.ones(16, dtype=torch.float64))
+        ref = SCH.alpha(0.5) * (x - SCH.sigma(1.0) * e) / SCH.alpha(1.0) + SCH.sigma(0.5) * e
+        assert torch.allclose(out, ref, atol=1e-10)
+
+
+@pytest.mark.exercise("heun-sampler")
+class TestHeun:
+    def test_nfe_and_order(self):
+        m = Counter(samplers.ExactGMM(torch.zeros(1, 2), 0.5).eps)
+        samplers.heun_sample(m, torch.randn(4, 2, dtype=torch.float64), _logsnr_grid(6), SCH)
+        assert m.n == 12
+        assert 1.8 < _order(samplers.heun_sample) < 2.3  # 实测约 2.09
+        assert _err(samplers.heun_sample, 40) < 0.01
