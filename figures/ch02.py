@@ -113,4 +113,56 @@ def attention_cost() -> dict[str, bytes]:
     return {"ch02/attention-cost.svg": svg_bytes(fig)}
 
 
-FIGURES = [denoise_levels, attention_cost]
+# ---------------------------------------------------------------------------------------------------
+# unet-diagram: minidiff.unet.TinyUNet on an 8x8 image, with the tensor shape after every stage.
+
+
+def _box(ax, x, y, w, h, text, color, fs=10.5):
+    ax.add_patch(patches.FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.02,rounding_size=0.08",
+                                        fc=color + "33", ec=color, lw=1.4))
+    ax.text(x, y, text, ha="center", va="center", fontsize=fs, color=FG)
+
+
+def _arrow(ax, x0, y0, x1, y1, color=FG, ls="-"):
+    ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
+                arrowprops=dict(arrowstyle="-|>", color=color, lw=1.3, ls=ls, shrinkA=0, shrinkB=0))
+
+
+def unet_diagram() -> dict[str, bytes]:
+    fig, ax = plt.subplots(figsize=(10.5, 5.6))
+    ax.set_xlim(0, 10.5)
+    ax.set_ylim(0.4, 6.0)
+    ax.axis("off")
+    w, h = 2.7, 0.66
+    L, R, M = 1.75, 8.75, 5.25
+    y_top, y_mid, y_bot = 4.55, 3.15, 1.05
+    # encoder
+    _box(ax, L, 5.65, w, 0.42, "输入 $\\mathbf{x}_t$：1×8×8", FG, 10)
+    _box(ax, L, y_top, w, h, "conv_in + ResBlock\n16×8×8", BLUE)
+    _arrow(ax, L, 5.44, L, y_top + h / 2)
+    _box(ax, L, y_mid, w, h, "下采样（步长 2）\n+ ResBlock：32×4×4", BLUE)
+    _arrow(ax, L, y_top - h / 2, L, y_mid + h / 2)
+    # bottleneck
+    _box(ax, M, y_bot, 4.0, 0.9, "ResBlock → 自注意力（4 头）→ ResBlock\n32×4×4（16 个位置两两交互）", PURPLE)
+    _arrow(ax, L, y_mid - h / 2, M - 2.0, y_bot)
+    # decoder
+    _box(ax, R, y_mid, w, h, "拼接 64×4×4\n→ ResBlock：32×4×4", ORANGE)
+    _arrow(ax, M + 2.0, y_bot, R, y_mid - h / 2)
+    _box(ax, R, y_top, w, h, "上采样 32×8×8，拼接 48×8×8\n→ ResBlock：16×8×8", ORANGE, 10)
+    _arrow(ax, R, y_mid + h / 2, R, y_top - h / 2)
+    _box(ax, R, 5.65, w, 0.42, "输出（ε 预测）：1×8×8", FG, 10)
+    _arrow(ax, R, y_top + h / 2, R, 5.44)
+    # skips
+    _arrow(ax, L + w / 2, y_top, R - w / 2 - 0.1, y_top, GREEN, "--")
+    ax.text(M, y_top + 0.14, "跳跃连接 $h_0$：16×8×8（高分辨率细节）", ha="center", fontsize=10, color=GREEN)
+    _arrow(ax, L + w / 2, y_mid, R - w / 2, y_mid, GREEN, "--")
+    ax.text(M, y_mid + 0.14, "跳跃连接 $h_1$：32×4×4", ha="center", fontsize=10, color=GREEN)
+    # time embedding
+    _box(ax, M, 2.25, 3.6, 0.5, "时间 $t$ → 正弦嵌入 → MLP → emb（64 维）", RED, 10)
+    ax.text(M, 1.8, "emb 进入每个 ResBlock（缩放与平移）", ha="center", fontsize=9.5, color=RED)
+    ax.text(0.15, 4.0, "编码器", rotation=90, ha="center", va="center", fontsize=11, color=BLUE)
+    ax.text(10.35, 4.0, "解码器", rotation=90, ha="center", va="center", fontsize=11, color=ORANGE)
+    return {"ch02/unet-diagram.svg": svg_bytes(fig)}
+
+
+FIGURES = [denoise_levels, unet_diagram, attention_cost]
