@@ -33,12 +33,13 @@ __all__ = [
 
 
 def gmm_log_prob(x: Tensor, means: Tensor, stds: Tensor, weights: Tensor) -> Tensor:
-    """各向同性高斯混合 p(x) = Σ_k π_k N(x; μ_k, σ_k² I) 的对数密度（已实现）。
+    """各向同性高斯混合 p(x) = Σ_k π_k N(x; μ_k, s_k² I) 的对数密度（已实现；s_k 是分量标准差，
+    σ 在本模块里留给所加噪声的标准差）。
 
     参数：
         x: 形状 (B, d) 的点。
         means: 形状 (K, d) 的分量中心 μ_k。
-        stds: 形状 (K,) 的分量标准差 σ_k。
+        stds: 形状 (K,) 的分量标准差 s_k。
         weights: 形状 (K,) 的非负权重（不必归一化，函数内部除以总和得到 π_k）。
 
     返回：
@@ -74,16 +75,16 @@ def geometric_sigmas(sigma_max: float, sigma_min: float, num_levels: int) -> Ten
 def gmm_score(x: Tensor, means: Tensor, stds: Tensor, weights: Tensor) -> Tensor:
     """各向同性高斯混合的分数 ∇_x log p(x)，闭式（书中 4.1 节）。
 
-    公式：记后验责任 r_k(x) = π_k N(x; μ_k, σ_k² I) / Σ_j π_j N(x; μ_j, σ_j² I)，则
-        ∇_x log p(x) = Σ_k r_k(x) · ( −(x − μ_k) / σ_k² ).
-    责任 r_k 要在对数域里算：log r_k = log π_k − ‖x − μ_k‖² / (2σ_k²) − d log σ_k + 常数，再对 k
+    公式：记后验责任 r_k(x) = π_k N(x; μ_k, s_k² I) / Σ_j π_j N(x; μ_j, s_j² I)，则
+        ∇_x log p(x) = Σ_k r_k(x) · ( −(x − μ_k) / s_k² ).
+    责任 r_k 要在对数域里算：log r_k = log π_k − ‖x − μ_k‖² / (2s_k²) − d log s_k + 常数，再对 k
     做 softmax（常数 −(d/2) log 2π 在 softmax 里抵消）。直接算密度再相除，在离所有分量都很远的
     地方会得到 0/0。
 
     参数：
         x: 形状 (B, d) 的点（float32 或 float64）。
         means: 形状 (K, d)。
-        stds: 形状 (K,)。
+        stds: 形状 (K,) 的分量标准差 s_k。
         weights: 形状 (K,)，非负，不必归一化。
 
     返回：

@@ -120,6 +120,16 @@ class TestSlicedSm:
         assert lin.weight.grad is not None and torch.isfinite(lin.weight.grad).all()
         assert lin.weight.grad.abs().sum() > 0
 
+    def test_trace_term_gradient(self):
+        # 线性模型 s(x) = W x，W = 0：½(vᵀs)² 项在 W = 0 处梯度为零，迹项 vᵀ W v 的梯度是 E[v vᵀ] = I。
+        # 若求输入梯度时没有 create_graph=True，迹项对 W 没有梯度，这里会得到 0。
+        g = torch.Generator().manual_seed(0)
+        lin = torch.nn.Linear(2, 2, bias=False).double()
+        torch.nn.init.zeros_(lin.weight)
+        x = torch.randn(20_000, 2, generator=g, dtype=torch.float64)
+        score.sliced_sm_loss(lin, x, num_projections=1, generator=g).backward()
+        assert torch.allclose(lin.weight.grad, torch.eye(2, dtype=torch.float64), atol=0.05)
+
 
 @pytest.mark.exercise("langevin")
 class TestLangevin:
