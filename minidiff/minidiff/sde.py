@@ -27,6 +27,10 @@ __all__ = [
     "gmm_score",
     "reverse_sde_sample",
     "predictor_corrector_sample",
+    "pf_ode_sample",
+    "pf_ode_log_likelihood",
+    "edm_sigma_steps",
+    "edm_heun_sample",
 ]
 
 ScoreFn = Callable[[Tensor, Tensor], Tensor]
@@ -234,7 +238,8 @@ def predictor_corrector_sample(
           ε = 2 ( r · ‖z‖ / ‖s‖ )²（r = ``snr``；范数按样本算，再对批平均），
           x ← x + ε s + √(2ε) z；
       预测：x ← x + [ f(x, t) − g(t)² s(x, t) ] Δt + g(t) √|Δt| z′（Δt = t_{i+1} − t_i < 0）。
-    这是 Song 等人算法 2/3 的写法（对 VP，他们的代码还在 ε 上乘 α_i ≈ 1，这里省去）。
+    顺序与 Song 等人公开代码相同（先校正、后预测；论文的算法 2、3 先预测、再在新时刻校正）。
+    对 VP，他们的代码还在 ε 上乘 α_i ≈ 1，这里省去。
 
     返回：
         与 x 同形状、同 dtype 的 x(t_eps)。分数调用次数为 N (M + 1)。
@@ -244,3 +249,93 @@ def predictor_corrector_sample(
     """
     raise NotImplementedError("练习 pc-sampler")
 # ANCHOR_END: predictor_corrector_sample
+
+
+# ANCHOR: pf_ode_sample
+def pf_ode_sample(
+    sde: SDE, score_fn: ScoreFn, x: Tensor, n_steps: int, method: str = "euler", t_eps: float = 1e-3
+) -> Tensor:
+    """解概率流 ODE dx/dt = f(x, t) − ½ g(t)² ∇log p_t(x)，从 t = 1 走到 t_eps（确定性）。
+
+    网格与 ``reverse_sde_sample`` 相同。记 v(x, t) = f − ½ g² s。
+        ``"euler"``: x ← x + v(x, t_i) Δt；
+        ``"heun"``:  x̃ = x + v(x, t_i) Δt，x ← x + ½ [ v(x, t_i) + v(x̃, t_{i+1}) ] Δt（每一步都校正）。
+
+    返回：
+        与 x 同形状、同 dtype 的 x(t_eps)。分数调用次数：Euler 为 N，Heun 为 2N。
+
+    可用的 PyTorch 函数：``torch.linspace``、``torch.full``。
+    """
+    raise NotImplementedError("练习 pf-ode-sampler")
+# ANCHOR_END: pf_ode_sample
+
+
+# ANCHOR: pf_ode_log_likelihood
+def pf_ode_log_likelihood(
+    sde: SDE,
+    score_fn: ScoreFn,
+    x0: Tensor,
+    n_steps: int = 100,
+    t_eps: float = 1e-3,
+    n_probes: int = 0,
+    generator: torch.Generator | None = None,
+) -> Tensor:
+    """用概率流 ODE 与瞬时变量替换公式计算 log p_{t_eps}(x0)。
+
+    把 x 从 t_eps 积分到 1，同时累积散度：
+        log p_{t_eps}(x(t_eps)) = log p_1(x(1)) + ∫_{t_eps}^1 ∇·v(x(t), t) dt,
+    log p_1 用先验 ``sde.prior_log_prob``。网格 ``torch.linspace(t_eps, 1.0, n_steps + 1)``（float64）；
+    对增广状态 (x, ℓ) 用 Heun 法（与 ``pf_ode_sample`` 的 ``"heun"`` 相同，ℓ 的导数是 ∇·v）。
+    散度：``n_probes = 0`` 时精确计算，逐维求 ∂v_j/∂x_j（``torch.autograd.grad``，d 次）；
+    ``n_probes = P > 0`` 时用 Hutchinson 估计 (1/P) Σ_p e_pᵀ (∂v/∂x) e_p，e_p 是 Rademacher 向量
+    （±1 等概率，在积分开始前抽一次，整条轨迹共用）。score_fn 必须对 x 可微。
+
+    参数：
+        x0: 形状 (B, d) 的点。
+        其余见上；generator 用于抽 Rademacher 向量（``torch.randint`` 的 0/1 乘 2 减 1）。
+
+    返回：
+        形状 (B,)、与 x0 同 dtype 的对数密度（单位 nats），不带计算图。
+
+    可用的 PyTorch 函数：``torch.enable_grad``、``torch.Tensor.requires_grad_``、``torch.autograd.grad``、
+    ``torch.Tensor.detach``、``torch.randint``。
+    """
+    raise NotImplementedError("练习 pf-ode-likelihood")
+# ANCHOR_END: pf_ode_log_likelihood
+
+
+# ANCHOR: edm_sigma_steps
+def edm_sigma_steps(n: int, sigma_min: float = 0.002, sigma_max: float = 80.0, rho: float = 7.0) -> Tensor:
+    """EDM 的噪声水平网格（Karras 等人，2022，式 (5)）：
+
+        σ_i = ( σ_max^{1/ρ} + i/(n − 1) · ( σ_min^{1/ρ} − σ_max^{1/ρ} ) )^ρ,  i = 0, …, n − 1,  σ_n = 0。
+
+    返回：
+        形状 (n + 1,) 的 float64 张量，从 σ_max 递减到 σ_min，最后一个是 0。
+
+    可用的 PyTorch 函数：``torch.arange``、``torch.cat``。
+    """
+    raise NotImplementedError("练习 edm-time-grid")
+# ANCHOR_END: edm_sigma_steps
+
+
+# ANCHOR: edm_heun_sample
+def edm_heun_sample(score_fn: ScoreFn, x: Tensor, sigmas: Tensor) -> Tensor:
+    """EDM 的确定性 Heun 采样器（Karras 等人，2022，算法 1）：解 dx/dσ = −σ ∇log p(x; σ)。
+
+    对 i = 0, …, n − 1（σ_i → σ_{i+1}）：
+        d = −σ_i s(x, σ_i),  x̃ = x + (σ_{i+1} − σ_i) d；
+        若 σ_{i+1} > 0:  d′ = −σ_{i+1} s(x̃, σ_{i+1}),  x ← x + (σ_{i+1} − σ_i) (d + d′)/2；否则 x ← x̃。
+
+    参数：
+        score_fn: 函数 s(x, σ) ≈ ∇ log p(x; σ)，p(·; σ) 是数据与 N(0, σ² I) 的卷积；σ 形状 (B,)。
+        x: 形状 (B, d) 的初值，应当服从 N(0, σ_0² I)。
+        sigmas: ``edm_sigma_steps`` 的输出（或任何以 0 结尾的递减网格）。
+
+    返回：
+        与 x 同形状、同 dtype 的样本。分数调用次数 2n − 1。
+
+    可用的 PyTorch 函数：``torch.full``。
+    """
+    raise NotImplementedError("练习 edm-heun")
+# ANCHOR_END: edm_heun_sample
