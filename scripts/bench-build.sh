@@ -14,7 +14,8 @@
 #   - warm: the same build again
 #   - edit: after appending a sentence with a new formula to one section (what a save under
 #     `mdbook serve` costs)
-# and the size of the output (the HTML book, print.html, the largest page).
+# and the size of the output (the HTML book, the print page — mdBook's print.html, or ours per
+# chapter — and the largest other page).
 #   ours         = book.toml as committed (our preprocessors, math placeholders, search-zh, typeset)
 #   plain mdBook = the same sources and book.toml without any preprocessor or renderer but mdBook's
 #                  own html (its options kept: theme, CSS, no mdBook search index)
@@ -51,13 +52,20 @@ measure() {
 # med LABEL COL: median of column COL (1 wall, 2 cpu, 3 peak MB).
 med() { sort -g -k"$2" "$T/$1" | awk -v c="$2" '{a[NR]=$c} END {print a[int((NR+1)/2)]}'; }
 cell() { [[ -s "$T/$1" ]] && echo "$(med "$1" 1) s ($(med "$1" 2) s CPU), $(med "$1" 3) MB" || echo "–"; }
-# sizes DIR: "html MB / print.html MB / largest page MB (name)".
+# sizes DIR: "html MB / print page MB / largest other page MB (name)". The print page is mdBook's
+# print.html where it is written (plain mdBook, mdbook-katex), else the largest chapter print page
+# (crates/print-chapters: chNN/print.html, print-2.html …).
 sizes() {
-  local d=$1 big
-  big=$(find "$d" -name '*.html' ! -name print.html -printf '%s %P\n' | sort -n | tail -1)
-  printf '%.1f MB / %.1f MB / %.2f MB (%s)' \
+  local d=$1 big print
+  big=$(find "$d" -name '*.html' ! -name 'print*.html' -printf '%s %P\n' | sort -n | tail -1)
+  if [[ -f $d/print.html ]]; then
+    print=$(stat -c '%s print.html' "$d/print.html")
+  else
+    print=$(find "$d" -mindepth 2 -name 'print*.html' -printf '%s %P\n' | sort -n | tail -1)
+  fi
+  printf '%.1f MB / %.2f MB (%s) / %.2f MB (%s)' \
     "$(du -sb "$d" | awk '{print $1 / 1048576}')" \
-    "$(stat -c %s "$d/print.html" 2>/dev/null | awk '{print $1 / 1048576}')" \
+    "$(echo "$print" | awk '{print $1 / 1048576}')" "$(echo "$print" | awk '{print $2}')" \
     "$(echo "$big" | awk '{print $1 / 1048576}')" "$(echo "$big" | awk '{print $2}')"
 }
 
@@ -150,7 +158,7 @@ PY
     echo "| cold build (empty math cache) | $(cell ours-cold) | $(cell plain-cold) | $(cell katex-cold) |"
     echo "| warm build, nothing changed | $(cell ours-warm) | = cold (nothing cached) | = cold (no cache) |"
     echo "| after editing one section (a save under \`mdbook serve\`) | $(cell ours-edit) | $(cell plain-edit) | = cold (no cache) |"
-    echo "| build/html / print.html / largest page | $ours_sizes | $plain_sizes | $katex_sizes |"
+    echo "| build/html / print page (largest) / largest other page | $ours_sizes | $plain_sizes | $katex_sizes |"
     echo
     echo "Cold: ours is ${x_cold}× faster than with mdbook-katex (wall time)."
   } | tee -a "$RESULTS"

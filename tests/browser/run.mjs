@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from './lib/server.mjs';
 import { launch, newContext, openPage, Results, pool, listHtml } from './lib/harness.mjs';
 import { parseColor, contrast, flatten } from './lib/color.mjs';
-import { suites, isChapterPage, MOBILE, DESKTOP } from './suites.mjs';
+import { suites, isChapterPage, isPrintPage, MOBILE, DESKTOP } from './suites.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -66,7 +66,8 @@ function selectPages(dir, opts) {
     const withExercises = pages.filter((p) => isChapterPage(p) && html(p).includes('class="exercise"'));
     const cardPages = pages.filter((p) => /class="(exercise|research-thread)"/.test(html(p)));
     const shot = opts.shot || withExercises.find((p) => p.startsWith('ch')) || withExercises[0] || pages[0];
-    return { pages, cardPages, shot };
+    const printPages = all.filter(isPrintPage).filter((p) => !opts.only || opts.only.test(p));
+    return { pages, cardPages, printPages, shot };
 }
 
 /** Run `suiteList` against the server; each (suite, page) gets a fresh page in the suite's context. */
@@ -210,15 +211,15 @@ async function main() {
             if (!fs.existsSync(path.join(dir, 'index.html'))) {
                 results.record('[setup]', 'book', { ok: false, detail: `no built book at ${dir} (run mdbook build, or pass --dir)` });
             } else {
-                const { pages, cardPages, shot } = selectPages(dir, opts);
+                const { pages, cardPages, printPages, shot } = selectPages(dir, opts);
                 const shown = path.relative(process.cwd(), dir);
-                console.log(`book ${shown.startsWith('..') ? dir : shown || '.'}: ${pages.length} pages, ${cardPages.length} with cards`);
+                console.log(`book ${shown.startsWith('..') ? dir : shown || '.'}: ${pages.length} pages, ${cardPages.length} with cards, ${printPages.length} print pages`);
                 if (!pages.filter(isChapterPage).length) {
                     results.record('[setup]', 'pages', { ok: false, detail: `no chapter pages (ch*/, appendix-*/) under ${dir}` });
                 }
                 const server = await serve(dir);
                 try {
-                    timings = await runSuites(browser, server.origin, suites({ pages, cardPages }), results, opts);
+                    timings = await runSuites(browser, server.origin, suites({ pages, cardPages, printPages }), results, opts);
                     if (opts.screenshots && shot) {
                         shotInfo = await screenshots(browser, server.origin, shot, path.resolve(opts.screenshots));
                     }

@@ -14,13 +14,17 @@ import { copyTex } from './checks/copytex.mjs';
 import { numberedLabels } from './checks/numbering.mjs';
 import { tagFilter, tagFilterNoJs } from './checks/tagfilter.mjs';
 import { setViewport, switchTheme } from './checks/view.mjs';
+import { printPageShown, printDialogOnLoad, printUnfolds, printButtonLeadsHere, countPrintCalls } from './checks/print.mjs';
 
 export const NARROWEST = { width: 360, height: 740 };   // the narrowest width the theme supports
 export const MOBILE = { width: 375, height: 812 };
 export const DESKTOP = { width: 1280, height: 800 };
 
-// Pages the suites cover: chapter pages (chNN/…, appendix-X/…) and top-level pages with a tagged index.
-export const isChapterPage = (p) => /^(ch\d+|appendix-[^/]+)\//.test(p);
+// A chapter's print page (crates/print-chapters): chNN/print.html, chNN/print-2.html, …
+export const isPrintPage = (p) => /^(ch\d+|appendix-[^/]+)\/print(-\d+)?\.html$/.test(p);
+// Pages the suites cover: chapter pages (chNN/…, appendix-X/…, not their print pages) and top-level
+// pages with a tagged index; the print pages have a suite of their own.
+export const isChapterPage = (p) => /^(ch\d+|appendix-[^/]+)\//.test(p) && !isPrintPage(p);
 
 const LAYOUT_FLOW = [
     noHorizontalScroll(),
@@ -41,8 +45,9 @@ const LAYOUT_FLOW = [
 ];
 const HYGIENE = [noConsoleErrors, noFailedRequests, noExternalRequests];
 
-/** `pages`: every page selected; `cardPages`: those with exercise or research-thread cards. */
-export function suites({ pages, cardPages = pages }) {
+/** `pages`: every page selected; `cardPages`: those with exercise or research-thread cards;
+ *  `printPages`: the chapters' print pages. */
+export function suites({ pages, cardPages = pages, printPages = [] }) {
     const cards = new Set(cardPages);
     return [
         {
@@ -57,6 +62,11 @@ export function suites({ pages, cardPages = pages }) {
             checks: (p) => [...LAYOUT_FLOW, ...(cards.has(p)
                 ? ['coal', 'navy', 'ayu', 'rust', 'light'].flatMap((t) => [switchTheme(t), cardContrast(4.5, t)])
                 : []), ...HYGIENE],
+        },
+        {
+            // each chapter's print page(s): open, print with the answers unfolded, reached by the button
+            name: 'print', viewport: DESKTOP, theme: 'light', pages: printPages, initScript: countPrintCalls,
+            checks: [printDialogOnLoad, printPageShown, printUnfolds, printButtonLeadsHere, ...HYGIENE],
         },
         {
             name: 'nojs', viewport: MOBILE, theme: 'light', javaScriptEnabled: false,

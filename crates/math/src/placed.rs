@@ -68,6 +68,32 @@ impl Placed {
         Ok(())
     }
 
+    /// Read only the length of each formula's HTML from a side file (what a page's size needs).
+    pub fn load_lengths(path: &Path) -> Result<Vec<usize>> {
+        let bytes = fs::read(path).with_context(|| {
+            format!(
+                "reading {} (written by the math preprocessor of this build)",
+                path.display()
+            )
+        })?;
+        let lengths = || -> Result<Vec<usize>> {
+            let mut r = Reader(bytes.strip_prefix(MAGIC).context("not a math side file")?);
+            r.string()?;
+            let n = usize::try_from(r.u64()?)?;
+            let mut out = Vec::with_capacity(n.min(r.0.len() / 8));
+            for _ in 0..n {
+                let len = usize::try_from(r.u64()?)?;
+                r.take(len)?;
+                out.push(len);
+            }
+            if !r.0.is_empty() {
+                bail!("trailing bytes");
+            }
+            Ok(out)
+        };
+        lengths().with_context(|| format!("{}: damaged math side file", path.display()))
+    }
+
     /// Read a side file: (build id, HTML of each formula).
     pub fn load(path: &Path) -> Result<(String, Vec<String>)> {
         let bytes = fs::read(path).with_context(|| {
@@ -158,7 +184,7 @@ pub fn placeholder(id: &str, index: usize, source: &str, prefixes: &[&str]) -> R
 /// The length `page` will have once [`substitute`] has put each formula's HTML in (a page's size
 /// as readers get it). Placeholders are counted as [`substitute`] reads them; a malformed one
 /// counts as it is (substitution will fail on it with the reason).
-pub fn expanded_len(page: &str, html: &[String]) -> usize {
+pub fn expanded_len(page: &str, lengths: &[usize]) -> usize {
     let mut len = page.len();
     let mut rest = page;
     while let Some(at) = rest.find(OPEN) {
@@ -173,9 +199,9 @@ pub fn expanded_len(page: &str, html: &[String]) -> usize {
         let formula = tail[..quote]
             .rsplit_once('-')
             .and_then(|(_, i)| i.parse::<usize>().ok())
-            .and_then(|i| html.get(i));
+            .and_then(|i| lengths.get(i));
         if let Some(formula) = formula {
-            len = len - placeholder + formula.len();
+            len = len - placeholder + formula;
         }
         rest = &tail[quote + end + CLOSE.len()..];
     }
@@ -185,14 +211,37 @@ pub fn expanded_len(page: &str, html: &[String]) -> usize {
 /// Replace every placeholder of `page` by its formula's HTML. `None` when the page has none.
 /// Fails on a placeholder of another build or one that is not closed.
 pub fn substitute(page: &str, id: &str, html: &[String]) -> Result<Option<String>> {
+    let mut out = String::new();
+    let found = walk(page, id, html.len(), |piece| match piece {
+        Piece::Text(t) => {
+            if out.is_empty() {
+                out.reserve(page.len() * 8);
+            }
+            out.push_str(t)
+        }
+        Piece::Formula(i) => out.push_str(&html[i]),
+    })?;
+    Ok(found.then_some(out))
+}
+
+/// A piece of a page as [`walk`] hands it out: text outside placeholders, or formula `i`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'a> {
+    Text(&'a str),
+    Formula(usize),
+}
+
+/// Hand `f` the pieces of `page` in order (the text between placeholders, and the index of each
+/// placeholder's formula, checked to be below `formulas`), as [`substitute`] assembles them; false
+/// (and no call) when the page has no placeholder. Fails as [`substitute`] does.
+pub fn walk(page: &str, id: &str, formulas: usize, mut f: impl FnMut(Piece<'_>)) -> Result<bool> {
     let Some(first) = page.find(OPEN) else {
-        return Ok(None);
+        return Ok(false);
     };
-    let mut out = String::with_capacity(page.len() * 8);
     let mut rest = page;
     let mut at = first;
     loop {
-        out.push_str(&rest[..at]);
+        f(Piece::Text(&rest[..at]));
         let tail = &rest[at + OPEN.len()..];
         let Some(quote) = tail.find('"') else {
             bail!("a math placeholder without its closing quote");
@@ -211,18 +260,18 @@ pub fn substitute(page: &str, id: &str, html: &[String]) -> Result<Option<String
         let formula = index
             .parse::<usize>()
             .ok()
-            .and_then(|i| html.get(i))
+            .filter(|&i| i < formulas)
             .with_context(|| format!("math placeholder '{value}' points past the side file"))?;
         let Some(end) = tail[quote..].find(CLOSE) else {
             bail!("math placeholder '{value}' is not closed");
         };
-        out.push_str(formula);
+        f(Piece::Formula(formula));
         rest = &tail[quote + end + CLOSE.len()..];
         match rest.find(OPEN) {
             Some(next) => at = next,
             None => {
-                out.push_str(rest);
-                return Ok(Some(out));
+                f(Piece::Text(rest));
+                return Ok(true);
             }
         }
     }
@@ -257,11 +306,13 @@ mod tests {
             "<p>a <i>y</i> b <b>x</b></p>"
         );
         assert!(substitute("<p>none</p>", &id, &html).unwrap().is_none());
+        let lengths = Placed::load_lengths(&file).unwrap();
+        assert_eq!(lengths, vec![8, 8]);
         assert_eq!(
-            expanded_len(&page, &html),
+            expanded_len(&page, &lengths),
             substitute(&page, &id, &html).unwrap().unwrap().len()
         );
-        assert_eq!(expanded_len("<p>none</p>", &html), 11);
+        assert_eq!(expanded_len("<p>none</p>", &lengths), 11);
         let other = page.replace(&id, "0000000000000000");
         assert!(substitute(&other, &id, &html).is_err());
         fs::write(&file, b"mdbook-math placed\n\x05").unwrap();

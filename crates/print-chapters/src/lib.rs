@@ -500,8 +500,8 @@ fn parts_nav(part: &Part<'_>) -> String {
     s
 }
 
-/// Point the print button of a page at print part `k`. Fails when the page has no such button
-/// (the theme and this renderer must agree on it).
+/// Point the print button of a page at print part `k`; `None` when the page has no such button
+/// (the theme and this renderer must agree on it; the caller fails then).
 pub fn retarget_button(page: &str, k: usize) -> Option<String> {
     page.contains(BUTTON).then(|| {
         page.replacen(
@@ -643,6 +643,54 @@ mod tests {
         assert!(!out.contains("print-parts"));
         assert!(out.contains("（打印版） - 书"));
         assert!(assemble("<html></html>", "ch03/index.html", "", &single).is_err());
+    }
+
+    fn chapter(name: &str, path: &str, subs: &[&str]) -> BookItem {
+        let mut ch = Chapter::new(name, String::new(), path, vec![]);
+        ch.sub_items = subs
+            .iter()
+            .map(|p| BookItem::Chapter(Chapter::new(p, String::new(), *p, vec![name.into()])))
+            .collect();
+        BookItem::Chapter(ch)
+    }
+
+    #[test]
+    fn chapters_in_folders_get_print_pages_and_misplaced_pages_fail() {
+        let book = Book::new_with_items(vec![
+            chapter("前言", "preface.md", &[]),
+            BookItem::PartTitle("正文".into()),
+            chapter("第 1 章", "ch01/index.md", &["ch01/1-1.md", "ch01/1-2.md"]),
+            BookItem::Separator,
+            chapter("附录 A", "appendix-a/index.md", &[]),
+        ]);
+        let plan = plan(&book).unwrap();
+        assert_eq!(plan.len(), 2);
+        assert_eq!(plan[0].dir, "ch01");
+        assert_eq!(
+            plan[0]
+                .pages
+                .iter()
+                .map(|(p, _)| p.as_str())
+                .collect::<Vec<_>>(),
+            ["ch01/index.html", "ch01/1-1.html", "ch01/1-2.html"]
+        );
+        assert_eq!(plan[1].pages.len(), 1);
+
+        let outside =
+            Book::new_with_items(vec![chapter("第 1 章", "ch01/index.md", &["ch02/x.md"])]);
+        let e = plan_err(&outside);
+        assert!(e.starts_with("ch02/x.md: a section of '第 1 章'"), "{e}");
+        let shared = Book::new_with_items(vec![
+            chapter("第 1 章", "ch01/index.md", &[]),
+            chapter("第 1 章（续）", "ch01/more.md", &[]),
+        ]);
+        assert!(plan_err(&shared).contains("are both in folder 'ch01/'"));
+        let under_root = Book::new_with_items(vec![chapter("前言", "preface.md", &["ch01/x.md"])]);
+        assert!(plan_err(&under_root).starts_with("ch01/x.md: a page in folder 'ch01'"));
+    }
+
+    fn plan_err(book: &Book) -> String {
+        format!("{:#}", plan(book).unwrap_err())
     }
 
     #[test]

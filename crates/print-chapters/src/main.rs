@@ -30,19 +30,19 @@ fn run() -> Result<()> {
         .context("parsing the render context from mdBook")?;
     let dir = pc::html_dir(&ctx.destination)?;
     // With the typeset renderer in the book the pages hold placeholders; a part's size counts
-    // each formula's HTML, read from the math preprocessor's side file.
+    // each formula's HTML, whose lengths it reads from the math preprocessor's side file.
     let typeset: Option<serde_json::Value> = ctx
         .config
         .get("output.typeset")
         .context("reading [output.typeset] in book.toml")?;
-    let formulas: Vec<String> = if typeset.is_some() {
+    let formulas: Vec<usize> = if typeset.is_some() {
         let cache_dir: Option<String> = ctx
             .config
             .get("preprocessor.math.cache-dir")
             .context("reading [preprocessor.math] cache-dir in book.toml")?;
         let cache_dir =
             cache_dir.map_or_else(|| PathBuf::from(Config::DEFAULT_CACHE_DIR), PathBuf::from);
-        Placed::load(&ctx.root.join(cache_dir).join(PLACED_FILE))?.1
+        Placed::load_lengths(&ctx.root.join(cache_dir).join(PLACED_FILE))?
     } else {
         Vec::new()
     };
@@ -69,7 +69,7 @@ fn write_chapter(
     dir: &Path,
     ch: &pc::PrintChapter,
     book_title: &str,
-    formulas: &[String],
+    formulas: &[usize],
 ) -> Result<(usize, usize)> {
     let mut pages = Vec::with_capacity(ch.pages.len());
     for (path, _) in &ch.pages {

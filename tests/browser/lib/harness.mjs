@@ -17,7 +17,8 @@ export async function launch() {
 export const THEMES = ['light', 'rust', 'coal', 'navy', 'ayu'];
 
 /** A browser context with a fixed viewport and mdBook theme (set in localStorage before any page loads). */
-export async function newContext(browser, { viewport, theme = 'light', javaScriptEnabled = true }) {
+/** A browser context for a suite; `initScript` (a function) runs in every page before its own scripts. */
+export async function newContext(browser, { viewport, theme = 'light', javaScriptEnabled = true, initScript }) {
     const context = await browser.newContext({
         viewport, deviceScaleFactor: 1, javaScriptEnabled, colorScheme: 'light', reducedMotion: 'reduce',
     });
@@ -27,6 +28,7 @@ export async function newContext(browser, { viewport, theme = 'light', javaScrip
             localStorage.setItem('mdbook-sidebar', 'visible');
         } catch { /* storage may be unavailable on about:blank */ }
     }, theme);
+    if (initScript) { await context.addInitScript(initScript); }
     return context;
 }
 
