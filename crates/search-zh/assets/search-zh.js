@@ -656,13 +656,17 @@
 
     // Search, fetching shards as needed: `load(key)` ('p3', 't7') resolves once addShard has
     // been called for it. Each round fetches what the last one lacked; it ends because every
-    // round loads the text of at least one document it had only a bound for.
-    Engine.prototype.searchAsync = async function (query, limit, load) {
+    // round loads the text of at least one document it had only a bound for. `alive()` false
+    // (a newer query took over): stop fetching for this one, resolve to null.
+    Engine.prototype.searchAsync = async function (query, limit, load, alive) {
         const asked = new Set();
         for (;;) {
             const p = this.plan(query, limit);
             if (p.results) {
                 return p.results;
+            }
+            if (alive && !alive()) {
+                return null;
             }
             const keys = p.missing.shards.map(s => 'p' + s).concat(p.missing.texts.map(t => 't' + t));
             for (const k of keys) {
@@ -887,8 +891,8 @@
                     return last.map(r => ({ref: String(r.id), score: r.score, doc: {body: '', breadcrumbs: ''}}));
                 }
                 pending = term;
-                engine.searchAsync(term, limit, load).then(results => {
-                    if (pending === term) {
+                engine.searchAsync(term, limit, load, () => pending === term).then(results => {
+                    if (results && pending === term) {
                         pending = null;
                         draw(term, results);
                     }
