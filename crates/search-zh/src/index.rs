@@ -372,8 +372,12 @@ mod tests {
         assert_eq!(key_of("classifier"), "cl");
         assert_eq!(key_of("变分"), "变分");
         assert_eq!(key_of("x"), "x");
-        // The engine's FNV-1a gives the same numbers (tests/engine.test.mjs).
-        assert_eq!(shard_of("变分", 64), shard_of("变分", 64));
+        // The engine's FNV-1a gives the same numbers (tests/engine.test.mjs), astral
+        // characters hashed as their two UTF-16 units.
+        assert_eq!(shard_of("变分", 1000), 531);
+        assert_eq!(shard_of("cl", 1000), 754);
+        assert_eq!(shard_of("𠀀", 1000), 677);
+        assert_eq!(shard_of("熵", 97), 75);
         assert_eq!(shard_of("", 7), 0x811c_9dc5 % 7);
     }
 }
