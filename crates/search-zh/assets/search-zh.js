@@ -656,13 +656,17 @@
 
     // Search, fetching shards as needed: `load(key)` ('p3', 't7') resolves once addShard has
     // been called for it. Each round fetches what the last one lacked; it ends because every
-    // round loads the text of at least one document it had only a bound for.
-    Engine.prototype.searchAsync = async function (query, limit, load) {
+    // round loads the text of at least one document it had only a bound for. `alive()` false
+    // (a newer query took over): stop fetching for this one, resolve to null.
+    Engine.prototype.searchAsync = async function (query, limit, load, alive) {
         const asked = new Set();
         for (;;) {
             const p = this.plan(query, limit);
             if (p.results) {
                 return p.results;
+            }
+            if (alive && !alive()) {
+                return null;
             }
             const keys = p.missing.shards.map(s => 'p' + s).concat(p.missing.texts.map(t => 't' + t));
             for (const k of keys) {
@@ -853,14 +857,17 @@
             if (!list || !bar || bar.value.trim() !== term) {
                 return;
             }
+            // The first results stay when the rest arrive in the same order behind them.
+            const keep = last.length <= results.length && list.children.length === last.length
+                && last.every((r, i) => results[i].id === r.id) ? last.length : 0;
             last = results;
             if (header) {
                 header.innerText = metric(results.length, term);
             }
-            while (list.firstChild) {
-                list.removeChild(list.firstChild);
+            while (list.children.length > keep) {
+                list.removeChild(list.lastChild);
             }
-            for (const r of results) {
+            for (const r of results.slice(keep)) {
                 const [page, anchor] = r.url.split('#');
                 teasers++;
                 const li = doc.createElement('li');
@@ -887,8 +894,20 @@
                     return last.map(r => ({ref: String(r.id), score: r.score, doc: {body: '', breadcrumbs: ''}}));
                 }
                 pending = term;
-                engine.searchAsync(term, limit, load).then(results => {
-                    if (pending === term) {
+                last = [];
+                const alive = () => pending === term;
+                // The first few results first (their rank is final once they are exact: nothing
+                // below can outrank them), then the rest. Not with a phrase, whose bonus is known
+                // only where the text is loaded (results further down may still rise).
+                const firstMax = parseQuery(term).phrases.length ? limit : SNIPPETS_FIRST;
+                engine.searchAsync(term, firstMax, load, alive).then(first => {
+                    if (!first || !alive()) {
+                        return null;
+                    }
+                    draw(term, first);
+                    return engine.searchAsync(term, limit, load, alive);
+                }).then(results => {
+                    if (results && alive()) {
                         pending = null;
                         draw(term, results);
                     }
@@ -912,7 +931,6 @@
                         }
                     }
                 });
-                last = [];
                 return [];
             },
         };

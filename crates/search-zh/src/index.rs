@@ -100,23 +100,24 @@ pub fn key_of(term: &str) -> String {
 /// longer words: `ddpm` in `ddpms`), and every single CJK or word character. Terms only in the
 /// title count 0.
 fn doc_terms(title: &str, body: &str) -> HashMap<String, u32> {
-    let mut counts: HashMap<String, u32> = HashMap::new();
-    let body_runs = tokenize::runs(body);
+    let mut chars_n: HashMap<char, u32> = HashMap::new();
+    let mut grams_n: HashMap<(char, char), u32> = HashMap::new();
     let mut word_runs: HashMap<&str, u32> = HashMap::new();
+    let body_runs = tokenize::runs(body);
     for run in &body_runs {
         let chars: Vec<char> = run.text.chars().collect();
         for &c in &chars {
-            *counts.entry(c.to_string()).or_default() += 1;
+            *chars_n.entry(c).or_default() += 1;
         }
         match run.class {
             Class::Cjk => {
                 // Greedy, left to right, as indexOf from the end of the last match.
                 let mut last: HashMap<(char, char), usize> = HashMap::new();
                 for (i, w) in chars.windows(2).enumerate() {
-                    let free = last.get(&(w[0], w[1])).is_none_or(|&end| i >= end);
-                    if free {
-                        last.insert((w[0], w[1]), i + 2);
-                        *counts.entry(w.iter().collect()).or_default() += 1;
+                    let g = (w[0], w[1]);
+                    if last.get(&g).is_none_or(|&end| i >= end) {
+                        last.insert(g, i + 2);
+                        *grams_n.entry(g).or_default() += 1;
                     }
                 }
             }
@@ -132,28 +133,37 @@ fn doc_terms(title: &str, body: &str) -> HashMap<String, u32> {
         .collect();
     let title_runs = tokenize::runs(title);
     for run in &title_runs {
-        for c in run.text.chars() {
-            counts.entry(c.to_string()).or_default();
+        let chars: Vec<char> = run.text.chars().collect();
+        for &c in &chars {
+            chars_n.entry(c).or_default();
         }
-        for t in tokenize::run_terms(run) {
-            counts.entry(t).or_default();
-        }
-        if run.class == Class::Word && run.text.chars().nth(1).is_some() {
-            words.push(run.text.as_str());
+        match run.class {
+            Class::Cjk => {
+                for w in chars.windows(2) {
+                    grams_n.entry((w[0], w[1])).or_default();
+                }
+            }
+            Class::Word if chars.len() >= 2 => words.push(run.text.as_str()),
+            Class::Word => {}
         }
     }
     words.sort_unstable();
     words.dedup();
+    let mut counts: HashMap<String, u32> =
+        HashMap::with_capacity(chars_n.len() + grams_n.len() + words.len());
+    for (c, n) in chars_n {
+        counts.insert(c.to_string(), n.min(TF_CAP));
+    }
+    for ((a, b), n) in grams_n {
+        counts.insert([a, b].iter().collect(), n.min(TF_CAP));
+    }
     for w in words {
         let n: u32 = word_runs
             .iter()
             .filter(|(r, _)| r.len() >= w.len())
             .map(|(r, m)| m * r.matches(w).count() as u32)
             .sum();
-        counts.insert(w.to_string(), n);
-    }
-    for n in counts.values_mut() {
-        *n = (*n).min(TF_CAP);
+        counts.insert(w.to_string(), n.min(TF_CAP));
     }
     counts
 }
@@ -362,8 +372,12 @@ mod tests {
         assert_eq!(key_of("classifier"), "cl");
         assert_eq!(key_of("变分"), "变分");
         assert_eq!(key_of("x"), "x");
-        // The engine's FNV-1a gives the same numbers (tests/engine.test.mjs).
-        assert_eq!(shard_of("变分", 64), shard_of("变分", 64));
+        // The engine's FNV-1a gives the same numbers (tests/engine.test.mjs), astral
+        // characters hashed as their two UTF-16 units.
+        assert_eq!(shard_of("变分", 1000), 531);
+        assert_eq!(shard_of("cl", 1000), 754);
+        assert_eq!(shard_of("𠀀", 1000), 677);
+        assert_eq!(shard_of("熵", 97), 75);
         assert_eq!(shard_of("", 7), 0x811c_9dc5 % 7);
     }
 }

@@ -29,6 +29,9 @@ test('postings decode from base-36 gaps and counts', () => {
 
 test('shard numbers agree with the Rust side (FNV-1a over UTF-16 units)', () => {
     assert.equal(shardOf('', 7), 0x811c9dc5 % 7);
+    // The same numbers as src/index.rs's test (words_sharing_a_prefix_share_a_shard).
+    assert.deepEqual([shardOf('变分', 1000), shardOf('cl', 1000), shardOf('𠀀', 1000), shardOf('熵', 97)],
+        [531, 754, 677, 75]);
     // Every term of the fixture is in the shard its key hashes to.
     const idx = index();
     idx.shards.forEach((s, n) => {
