@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use preprocessor_kit::scan::Scan;
 use proptest::prelude::*;
@@ -84,11 +85,36 @@ fn page() -> impl Strategy<Value = (String, Vec<usize>)> {
     })
 }
 
+static CASES: AtomicUsize = AtomicUsize::new(0);
+static REFUSED: AtomicUsize = AtomicUsize::new(0);
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
     #[test]
     fn fix_changes_prose_only((text, english) in page()) {
-        let fixed = fix(Kind::Markdown, "p.md", &text).expect("fix refused");
+        CASES.fetch_add(1, Ordering::Relaxed);
+        // A fix may legitimately change how Markdown parses: a half-width mark next to `**` decides
+        // whether the run can close emphasis (`**步骤.****步骤.** ()` is literal asterisks, its fixed
+        // form is bold). `fix` then refuses and writes nothing, which is the safe answer. Such
+        // refusals must stay rare edge cases: more than one in ten generated pages fails the test.
+        let fixed = match fix(Kind::Markdown, "p.md", &text) {
+            Ok(fixed) => fixed,
+            Err(e) => {
+                let msg = e.to_string();
+                prop_assert!(
+                    msg.contains("would change text outside prose")
+                        || msg.contains("would change the Markdown structure"),
+                    "fix failed for another reason: {msg}"
+                );
+                let refused = REFUSED.fetch_add(1, Ordering::Relaxed) + 1;
+                let total = CASES.load(Ordering::Relaxed).max(1);
+                prop_assert!(
+                    refused <= 5 || refused * 10 <= total,
+                    "fix refused {refused} of {total} generated pages"
+                );
+                return Ok(());
+            }
+        };
         prop_assert_eq!(outside_prose(Kind::Markdown, &text), outside_prose(Kind::Markdown, &fixed));
         prop_assert_eq!(untouchables(&text), untouchables(&fixed));
         prop_assert_eq!(text.matches('\n').count(), fixed.matches('\n').count());
@@ -100,6 +126,16 @@ proptest! {
         prop_assert!(findings(Kind::Markdown, &fixed).iter().all(|f| f.edits.is_empty()));
         prop_assert_eq!(fix(Kind::Markdown, "p.md", &fixed).expect("second fix"), fixed);
     }
+}
+
+#[test]
+fn a_fix_that_would_change_emphasis_is_refused_with_the_place() {
+    // Found by the property test: fixing `.` and ` ()` turns literal asterisks into bold.
+    let text = "$x_t,\\;y:z$**步骤.****步骤.** ()\n\n";
+    let err = fix(Kind::Markdown, "p.md", text).expect_err("must refuse");
+    let msg = err.to_string();
+    assert!(msg.starts_with("p.md: --fix would change"), "{msg}");
+    assert!(msg.contains("nothing written"), "{msg}");
 }
 
 fn chapters() -> Vec<PathBuf> {
