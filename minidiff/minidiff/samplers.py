@@ -40,6 +40,8 @@ class VPSchedule:
 
     默认 β_min = 0.1、β_max = 20，对应 DDPM 的线性调度 β_1 = 10⁻⁴ … β_T = 0.02(T = 1000)
     在 T → ∞ 时的极限（Song 等，2021）。所有方法接受 float 或 float64 张量 t，逐元素计算。
+    它与第 5 章 ``minidiff.sde`` 的 VP SDE（同样的 β_min、β_max）是同一个调度；这里单独实现，
+    是为了让第 8 章的采样器可以独立使用。
     """
 
     def __init__(self, beta_min: float = 0.1, beta_max: float = 20.0) -> None:
