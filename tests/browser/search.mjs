@@ -35,7 +35,7 @@ const CASES = [
     {q: '变分下界', expect: ['ch03/3-3.html#33-变分下界']},
     {q: '概率流', expect: ['ch05/5-5.html#55-概率流-ode']},
     {q: 'DDPM', expect: ['ch03/index.html#第-3-章-去噪扩散概率模型ddpm']},
-    {q: 'Fokker-Planck', expect: ['ch05/5-4.html#54-fokker-planck-方程']},
+    {q: 'Fokker-Planck', expect: ['ch05/5-4.html#54-fokkerplanck-方程']},
     {q: 'classifier-free', expect: ['ch09/9-3.html#93-classifier-free-guidance']},
     {q: 'DDPM 的变分下界', expect: ['ch03/3-3.html#33-变分下界']},
     // Formulas by name: the TeX source is indexed (L_{\mathrm{simple}}), so is the name in prose.
