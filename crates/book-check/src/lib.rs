@@ -117,26 +117,7 @@ fn element_ids(doc: &Html) -> HashSet<String> {
         .collect()
 }
 
-/// Percent-decode (UTF-8) a URL component.
-pub fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && let Some(v) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
+pub use preprocessor_kit::html::percent_decode;
 
 fn describe(e: &ElementRef<'_>, attr: &str, value: &str) -> String {
     let text: String = e

@@ -71,6 +71,28 @@ pub fn title_html(title: &str) -> String {
     out
 }
 
+/// Percent-decode (UTF-8) a URL component or an anchor, as browsers match a fragment against ids
+/// (`%E5%89%8D%E8%A8%80` → `前言`); a `%` not followed by two hex digits stays as it is.
+pub fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && let Some(v) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -280,23 +280,7 @@ fn resolve(dir: &str, path: &str) -> Option<String> {
 
 /// Percent-decode an anchor as browsers match it against ids.
 fn decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && let Some(v) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    preprocessor_kit::html::percent_decode(s)
 }
 
 /// The `<main>` contents of one part's pages (`(output path, content)`, in order) joined into
