@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use preprocessor_kit::html::MAX_PAGE_BYTES;
+use preprocessor_kit::output::rel_path;
 use preprocessor_kit::refs::is_arxiv_id;
 use preprocessor_kit::scan::Scan;
 use scraper::{ElementRef, Html, Node, Selector};
@@ -99,15 +100,6 @@ pub fn check(html_dir: &Path, src_dir: &Path) -> Result<Report> {
     check_css(html_dir, &mut problems)?;
     report.problems = problems;
     Ok(report)
-}
-
-fn rel_path(root: &Path, p: &Path) -> String {
-    p.strip_prefix(root)
-        .unwrap_or(p)
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 fn element_ids(doc: &Html) -> HashSet<String> {

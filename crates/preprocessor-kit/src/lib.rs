@@ -16,6 +16,7 @@ pub mod diagnostics;
 pub mod directive;
 pub mod html;
 pub mod links;
+pub mod output;
 pub mod pages;
 pub mod protocol;
 pub mod refs;

@@ -18,7 +18,7 @@
 //! the formulas' HTML from the math side file.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use mdbook_renderer::book::{Book, BookItem, Chapter};
@@ -494,22 +494,6 @@ pub fn retarget_button(page: &str, k: usize) -> Option<String> {
             1,
         )
     })
-}
-
-/// Where the html renderer wrote the book: `<build>/html`, next to this renderer's directory.
-pub fn html_dir(destination: &Path) -> Result<PathBuf> {
-    let dir = destination
-        .parent()
-        .map(|p| p.join("html"))
-        .context("the renderer's destination has no parent directory")?;
-    if !dir.join("index.html").is_file() {
-        bail!(
-            "no HTML book at {}: [output.print-chapters] must run after [output.html] (mdBook runs \
-             renderers in name order)",
-            dir.display()
-        );
-    }
-    Ok(dir)
 }
 
 #[cfg(test)]

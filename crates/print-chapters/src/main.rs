@@ -28,7 +28,7 @@ fn run() -> Result<()> {
         .context("reading the render context from mdBook (stdin)")?;
     let ctx = RenderContext::from_json(input.as_bytes())
         .context("parsing the render context from mdBook")?;
-    let dir = pc::html_dir(&ctx.destination)?;
+    let dir = preprocessor_kit::output::html_dir(&ctx.destination, "print-chapters")?;
     // With the typeset renderer in the book the pages hold placeholders; a part's size counts
     // each formula's HTML, whose lengths it reads from the math preprocessor's side file.
     let typeset: Option<serde_json::Value> = ctx

@@ -21,10 +21,11 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use mdbook_math::placed::{self, Piece, Placed};
 use mdbook_math::{Config, PLACED_FILE};
 use mdbook_renderer::RenderContext;
+use preprocessor_kit::output::{html_dir, rel_path};
 use rayon::prelude::*;
 
 /// First line of the cache's manifest; a manifest without it is ignored (everything is written).
@@ -66,7 +67,7 @@ fn run() -> Result<()> {
         cache_dir.map_or_else(|| PathBuf::from(Config::DEFAULT_CACHE_DIR), PathBuf::from);
     let (id, html) = Placed::load(&ctx.root.join(cache_dir).join(PLACED_FILE))?;
     let formula_hashes: Vec<u64> = html.par_iter().map(|h| hash_of(h)).collect();
-    let dir = html_dir(&ctx.destination)?;
+    let dir = html_dir(&ctx.destination, "typeset")?;
     let store = ctx.destination.join("pages");
     let manifest_file = ctx.destination.join("pages.manifest");
     let old = read_manifest(&manifest_file);
@@ -191,31 +192,6 @@ fn link(cached: &Path, file: &Path) -> std::io::Result<()> {
     let _ = std::fs::remove_file(&tmp);
     std::fs::hard_link(cached, &tmp)?;
     std::fs::rename(&tmp, file)
-}
-
-fn rel_path(root: &Path, p: &Path) -> String {
-    p.strip_prefix(root)
-        .unwrap_or(p)
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
-/// The html renderer's output: `<build>/html`, next to this renderer's own directory.
-fn html_dir(destination: &Path) -> Result<PathBuf> {
-    let dir = destination
-        .parent()
-        .map(|p| p.join("html"))
-        .context("the renderer's destination has no parent directory")?;
-    if !dir.join("index.html").is_file() {
-        bail!(
-            "no HTML book at {}: [output.typeset] must come after [output.html] \
-             (mdBook runs renderers in name order)",
-            dir.display()
-        );
-    }
-    Ok(dir)
 }
 
 fn collect_html(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
