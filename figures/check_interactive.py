@@ -12,6 +12,11 @@ and asks Chromium for the DOM after the scripts ran:
      positions the page shows must match the closed form computed here with numpy;
   2. without JavaScript: the page still shows the static <img> (checked on a screenshot);
   3. from file:// (fetch is refused): the figure stays static (data-state="static").
+Then the generic renderer plot-frames, on a synthetic figure made with common.plot_frames_json and on
+every plot-frames JSON under book/figures/: at the first, middle and last frame, each series must be
+drawn with as many points as the frame holds, its first point where the panel's limits put it, and
+the readout text of that frame; a JSON naming an unknown renderer and a page without JavaScript keep
+the static image.
 """
 
 from __future__ import annotations
@@ -91,6 +96,177 @@ HARNESS = """<script>
   run();
 })();
 </script>""" % json.dumps(PROBES)
+
+
+FRAMES_PAGE = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>plot-frames test</title>{csp}</head>
+<body>
+<figure id="fig-test">
+<div class="interactive-figure" data-figure="{name}">
+<img src="../figures/{rel}" alt="{alt}">
+</div>
+<figcaption>test</figcaption>
+</figure>
+<pre id="result">pending</pre>
+<script src="../theme/figures.js"></script>
+{harness}
+</body></html>
+"""
+
+FRAMES_HARNESS = """<script>
+(function () {
+  var probes = %s;
+  var fig = document.querySelector(".interactive-figure");
+  function num(el, a) { return Number(el.getAttribute(a)); }
+  function run() {
+    var state = fig.getAttribute("data-state");
+    if (state === "loading" || state === null) return setTimeout(run, 20);
+    var out = { state: state, probes: [] };
+    if (state === "ready") {
+      var slider = fig.querySelector("input[type=range]");
+      out.initial = num(fig, "data-frame");
+      out.frames = Number(slider.max) + 1;
+      out.panels = [].map.call(fig.querySelectorAll("svg[data-panel]"), function (svg) {
+        var r = svg.querySelector("rect.ifig-frame");
+        return { x: num(r, "x"), y: num(r, "y"), w: num(r, "width"), h: num(r, "height") };
+      });
+      out.img_hidden = getComputedStyle(fig.querySelector("img")).display === "none";
+      probes.forEach(function (k) {
+        slider.value = String(k);
+        slider.dispatchEvent(new Event("input"));
+        var series = [].map.call(fig.querySelectorAll("[data-series]"), function (el) {
+          if (el.tagName.toLowerCase() === "g") {
+            var c = el.querySelectorAll("circle");
+            return { n: c.length, first: c.length ? [num(c[0], "cx"), num(c[0], "cy")] : null };
+          }
+          var d = el.getAttribute("d") || "";
+          var m = d.match(/^M(-?[0-9.]+) (-?[0-9.]+)/);
+          return { n: (d.match(/[ML]/g) || []).length, first: m ? [Number(m[1]), Number(m[2])] : null };
+        });
+        out.probes.push({ k: num(fig, "data-frame"), value: num(fig, "data-value"),
+          readout: fig.querySelector("div.ifig-readout").textContent, series: series });
+      });
+    }
+    document.getElementById("result").textContent = JSON.stringify(out);
+  }
+  run();
+})();
+</script>"""
+
+
+def synthetic_plot_frames() -> bytes:
+    """A plot-frames figure with every kind of series, two panels and a shared x: the renderer's fixture."""
+    import common
+
+    xs = np.linspace(-3, 3, 61)
+    ws = [0.0, 0.5, 1.0, 2.0, 4.0]
+    frames = []
+    rng = np.random.default_rng(7)
+    cloud = rng.standard_normal((40, 2))
+    for w in ws:
+        dens = np.exp(-0.5 * (xs - w / 2) ** 2 * (1 + w)) * np.sqrt((1 + w) / (2 * np.pi))
+        frames.append({"readout": f"w = {w:g}：峰值 {dens.max():.3f}",
+                       "data": [dens, [xs[::3], 0.5 * dens[::3]], [cloud[:, 0] / (1 + w), cloud[:, 1] + w / 4]]})
+    return common.plot_frames_json(
+        slider={"label": "引导强度 w", "values": ws, "initial": 2},
+        panels=[{"title": "密度", "xlim": [-3, 3], "ylim": [0, 1.2], "xlabel": "x", "ylabel": "p"},
+                {"title": "样本", "xlim": [-3, 3], "ylim": [-3, 3], "equal": True}],
+        series=[{"panel": 0, "kind": "line", "color": "blue", "label": "p_w", "x": xs},
+                {"panel": 0, "kind": "fill", "color": "orange", "label": "一半"},
+                {"panel": 1, "kind": "scatter", "color": "green", "label": "样本"}],
+        frames=frames)
+
+
+def plot_frames_files() -> list[Path]:
+    out = []
+    for path in sorted((ROOT / "book" / "figures").rglob("*.json")):
+        try:
+            if json.loads(path.read_text(encoding="utf-8")).get("renderer") == "plot-frames":
+                out.append(path)
+        except (ValueError, AttributeError):
+            continue
+    return out
+
+
+def expected_probe(data: dict, k: int, panels: list[dict]) -> list[tuple[int, list[float] | None]]:
+    """(point count, first point in pixels) of every series at frame k, from the JSON alone."""
+    out = []
+    frame = data["frames"][k]
+    for s, d in zip(data["series"], frame["data"]):
+        xs, ys = (s["x"], d) if "x" in s else (d[0], d[1])
+        n = len(xs) + (2 if s["kind"] == "fill" and xs else 0)
+        first = None
+        if xs:
+            spec, box = data["panels"][s["panel"]], panels[s["panel"]]
+            (x0, x1), (y0, y1) = spec["xlim"], spec["ylim"]
+            first = [box["x"] + (xs[0] - x0) / (x1 - x0) * box["w"], box["y"] + (1 - (ys[0] - y0) / (y1 - y0)) * box["h"]]
+        out.append((n, first))
+    return out
+
+
+def check_plot_frames(binary: str, site: Path, base: str, check, screenshots: Path | None) -> None:
+    figs_dir = site / "figures"
+    cases = []
+    synth = figs_dir / "test" / "synthetic.json"
+    synth.parent.mkdir(parents=True, exist_ok=True)
+    synth.write_bytes(synthetic_plot_frames())
+    shutil.copy(FIG / "forward-2d.svg", synth.with_suffix(".svg"))
+    cases.append(("synthetic", synth))
+    for path in plot_frames_files():
+        rel = path.relative_to(ROOT / "book" / "figures")
+        dest = figs_dir / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, dest)
+        svg = path.with_suffix(".svg")
+        check(svg.is_file(), f"plot-frames {rel}: static fallback {svg.name} exists")
+        if svg.is_file():
+            shutil.copy(svg, dest.with_suffix(".svg"))
+        cases.append((str(rel), dest))
+    pages = site / "frames"
+    pages.mkdir(exist_ok=True)
+    for i, (label, path) in enumerate(cases):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        n = len(data["frames"])
+        probes = sorted({0, n // 2, n - 1})
+        rel = path.with_suffix(".svg").relative_to(figs_dir).as_posix()
+        page = pages / f"f{i}.html"
+        page.write_text(FRAMES_PAGE.format(name=path.stem, rel=rel, alt="测试图", csp="",
+                                           harness=FRAMES_HARNESS % json.dumps(probes)), encoding="utf-8")
+        dom = chromium(binary, f"{base}/../frames/f{i}.html")
+        m = re.search(r'<pre id="result">(.*?)</pre>', dom, re.S)
+        result = json.loads(html.unescape(m.group(1))) if m and m.group(1) != "pending" else None
+        if result is None or result["state"] != "ready":
+            check(False, f"plot-frames {label}: became interactive", f"result {result}")
+            continue
+        check(result["initial"] == data["slider"]["initial"] and result["frames"] == n and result["img_hidden"],
+              f"plot-frames {label}: {n} frames, starts at frame {data['slider']['initial']}, static image hidden",
+              f"initial {result['initial']}, frames {result['frames']}, img hidden {result['img_hidden']}")
+        for probe, k in zip(result["probes"], probes):
+            want = expected_probe(data, k, result["panels"])
+            got = [(s["n"], s["first"]) for s in probe["series"]]
+            ok = probe["k"] == k and probe["value"] == data["slider"]["values"][k] and probe["readout"] == data["frames"][k]["readout"]
+            ok = ok and len(got) == len(want) and all(
+                gn == wn and (wf is None) == (gf is None) and (wf is None or np.allclose(gf, wf, atol=0.02))
+                for (gn, gf), (wn, wf) in zip(got, want))
+            check(ok, f"plot-frames {label}: frame {k} drawn as its data says", f"browser {probe}, expected {want}")
+        if screenshots is not None:
+            screenshots.mkdir(parents=True, exist_ok=True)
+            out = screenshots / f"plot-frames-{path.stem}.png"
+            chromium(binary, f"{base}/../frames/f{i}.html", dump=False, screenshot=out, size="820,900")
+            print(f"     screenshot {out}")
+    # Without JavaScript, and with a renderer nobody knows: the static image stays.
+    bad = figs_dir / "test" / "unknown.json"
+    bad.write_text('{"renderer": "no-such-renderer"}', encoding="utf-8")
+    shutil.copy(synth.with_suffix(".svg"), bad.with_suffix(".svg"))
+    for name, rel, csp, what in [("synthetic", "test/synthetic.svg", NO_JS, "no JS"),
+                                 ("unknown", "test/unknown.svg", "", "unknown renderer")]:
+        page = pages / f"static-{name}.html"
+        page.write_text(FRAMES_PAGE.format(name=name, rel=rel, alt="测试图", csp=csp, harness=FRAMES_HARNESS % "[]"),
+                        encoding="utf-8")
+        dom = chromium(binary, f"{base}/../frames/static-{name}.html")
+        kept = re.search(r'<img src="../figures/' + re.escape(rel) + r'" alt="测试图">', dom) and "ifig-frames" not in dom
+        state_ok = ">pending<" in dom if csp else 'data-state="static"' in dom
+        check(bool(kept) and state_ok, f"plot-frames {what}: the static image stays")
 
 
 def chromium_binary() -> str | None:
@@ -217,6 +393,8 @@ def main(argv: list[str] | None = None) -> int:
             (site / "ch01" / "light-file.html").write_text(PAGE.format(bg="#fff", fg="#000", harness=HARNESS, csp=""), encoding="utf-8")
             dom = chromium(binary, (site / "ch01" / "light-file.html").as_uri())
             check('data-state="static"' in dom and "<circle" not in dom, "file:// (no fetch): falls back to the static image")
+
+            check_plot_frames(binary, site, base, check, args.screenshots)
 
             if args.screenshots:
                 args.screenshots.mkdir(parents=True, exist_ok=True)

@@ -139,3 +139,114 @@ def write_bytes(path: Path, data: bytes) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
+
+
+# ---- data for the generic interactive renderer "plot-frames" (theme/figures.js) -------------------
+#
+# A slider over a list of values; for each value a frame of curves / point clouds / filled densities
+# drawn in one to three panels, and one line of text. The figure's static SVG (same stem) is the
+# fallback without JavaScript. figures/check_interactive.py checks every such file in Chromium.
+
+PLOT_FRAMES_COLORS = {
+    "blue": BLUE, "orange": ORANGE, "green": GREEN, "purple": PURPLE, "red": RED, "teal": TEAL, "gray": FG,
+}
+PLOT_FRAMES_KINDS = ("line", "scatter", "fill")
+
+
+def _sig(v, digits: int = 4):
+    """A float rounded to `digits` significant digits (ints and 0 stay as they are)."""
+    if isinstance(v, bool):
+        raise TypeError("plot_frames_json: a boolean is not a number")
+    if isinstance(v, int):
+        return v
+    v = float(v)
+    if v != v or v in (float("inf"), float("-inf")):
+        raise ValueError(f"plot_frames_json: non-finite number {v}")
+    if v == 0:
+        return 0
+    r = float(f"{v:.{digits}g}")
+    return int(r) if r.is_integer() and abs(r) < 1e15 else r
+
+
+def _numbers(seq, what: str) -> list:
+    try:
+        return [_sig(x) for x in list(seq)]
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"plot_frames_json: {what}: {e}") from None
+
+
+def plot_frames_json(*, slider: dict, panels: list[dict], series: list[dict], frames: list[dict],
+                     digits: int = 4) -> bytes:
+    """The JSON document of a plot-frames interactive figure, validated and deterministic.
+
+    slider  = {"label": "引导强度 w", "values": [...], "initial": index}
+    panels  = [{"title", "xlim": [a, b], "ylim": [c, d], "xlabel", "ylabel", "equal": bool}]  (1–3)
+    series  = [{"panel": i, "kind": "line"|"scatter"|"fill", "color": name, "label": str, "x": [...]?}]
+    frames  = [{"readout": str, "data": [ys or [xs, ys] per series]}]  (one per slider value)
+
+    Raises ValueError naming the first inconsistency (lengths, unknown colour or kind, limits).
+    """
+    values = _numbers(slider.get("values", []), "slider.values")
+    if not values:
+        raise ValueError("plot_frames_json: slider.values is empty")
+    initial = slider.get("initial", 0)
+    if not isinstance(initial, int) or not 0 <= initial < len(values):
+        raise ValueError(f"plot_frames_json: slider.initial must be an index into values, got {initial!r}")
+    if not str(slider.get("label", "")).strip():
+        raise ValueError("plot_frames_json: slider.label is empty")
+    if not 1 <= len(panels) <= 3:
+        raise ValueError(f"plot_frames_json: 1 to 3 panels, got {len(panels)}")
+    out_panels = []
+    for i, p in enumerate(panels):
+        lims = {}
+        for key in ("xlim", "ylim"):
+            lim = _numbers(p.get(key, []), f"panels[{i}].{key}")
+            if len(lim) != 2 or not lim[0] < lim[1]:
+                raise ValueError(f"plot_frames_json: panels[{i}].{key} must be [low, high] with low < high")
+            lims[key] = lim
+        out_panels.append({"title": str(p.get("title", "")), "xlabel": str(p.get("xlabel", "")),
+                           "ylabel": str(p.get("ylabel", "")), "equal": bool(p.get("equal", False)), **lims})
+    out_series = []
+    for j, s in enumerate(series):
+        panel = s.get("panel", 0)
+        if not isinstance(panel, int) or not 0 <= panel < len(panels):
+            raise ValueError(f"plot_frames_json: series[{j}].panel {panel!r} is not a panel index")
+        if s.get("kind") not in PLOT_FRAMES_KINDS:
+            raise ValueError(f"plot_frames_json: series[{j}].kind must be one of {PLOT_FRAMES_KINDS}")
+        if s.get("color") not in PLOT_FRAMES_COLORS:
+            raise ValueError(f"plot_frames_json: series[{j}].color must be one of {sorted(PLOT_FRAMES_COLORS)}")
+        item = {"panel": panel, "kind": s["kind"], "color": s["color"], "label": str(s.get("label", ""))}
+        if s.get("x") is not None:
+            item["x"] = _numbers(s["x"], f"series[{j}].x")
+        out_series.append(item)
+    if len(frames) != len(values):
+        raise ValueError(f"plot_frames_json: {len(frames)} frames for {len(values)} slider values")
+    out_frames = []
+    for k, f in enumerate(frames):
+        data = f.get("data", [])
+        if len(data) != len(out_series):
+            raise ValueError(f"plot_frames_json: frames[{k}] has {len(data)} data entries for {len(out_series)} series")
+        out_data = []
+        for j, (d, s) in enumerate(zip(data, out_series)):
+            where = f"frames[{k}].data[{j}]"
+            if "x" in s:
+                ys = _numbers(d, where)
+                if len(ys) != len(s["x"]):
+                    raise ValueError(f"plot_frames_json: {where}: {len(ys)} y values for {len(s['x'])} shared x")
+                out_data.append(ys)
+            else:
+                if len(d) != 2:
+                    raise ValueError(f"plot_frames_json: {where} must be [xs, ys] (series has no shared x)")
+                xs, ys = _numbers(d[0], where + " xs"), _numbers(d[1], where + " ys")
+                if len(xs) != len(ys):
+                    raise ValueError(f"plot_frames_json: {where}: {len(xs)} xs for {len(ys)} ys")
+                out_data.append([xs, ys])
+        out_frames.append({"readout": str(f.get("readout", "")), "data": out_data})
+    doc = {"renderer": "plot-frames", "slider": {"label": str(slider["label"]), "values": values, "initial": initial},
+           "panels": out_panels, "series": out_series, "frames": out_frames}
+    import json
+
+    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+    if len(text.encode("utf-8")) > 400_000:
+        raise ValueError(f"plot_frames_json: {len(text) // 1000} kB is too large for a page figure (keep it under 300 kB)")
+    return text.encode("utf-8")

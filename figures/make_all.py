@@ -104,6 +104,45 @@ def check_refs() -> list[str]:
     return problems
 
 
+# Interactive figures: `::: figure {… interactive=NAME}` draws from the JSON next to its image; NAME is
+# a renderer of its own in theme/figures.js (FIGURES) or the JSON names a generic one (RENDERERS).
+NAMED_RENDERERS = {"forward-2d"}
+GENERIC_RENDERERS = {"plot-frames"}
+FIGURE_OPEN = re.compile(r"^:::\s*figure\b.*\binteractive=([^\s}]+)")
+
+
+def check_interactive_refs() -> list[str]:
+    import json
+
+    problems = []
+    for page in sorted(common.BOOK.rglob("*.md")):
+        lines = page.read_text(encoding="utf-8").splitlines()
+        for i, line in enumerate(lines):
+            m = FIGURE_OPEN.match(line.strip())
+            if not m:
+                continue
+            name = m.group(1)
+            where = f"{page.relative_to(common.ROOT)}:{i + 1}"
+            img = next((IMG_MD.search(x) for x in lines[i + 1:i + 4] if IMG_MD.search(x)), None)
+            if img is None:
+                continue  # the build reports a figure without an image
+            src = (page.parent / img.group(2)).resolve()
+            data_file = src.with_suffix(".json")
+            if not data_file.is_file():
+                problems.append(f"{where}: interactive figure '{name}' has no data file {data_file.relative_to(common.ROOT)}")
+                continue
+            try:
+                data = json.loads(data_file.read_text(encoding="utf-8"))
+            except ValueError as e:
+                problems.append(f"{where}: {data_file.relative_to(common.ROOT)} is not JSON: {e}")
+                continue
+            renderer = data.get("renderer") if isinstance(data, dict) else None
+            if name not in NAMED_RENDERERS and renderer not in GENERIC_RENDERERS:
+                problems.append(f"{where}: interactive figure '{name}' has no renderer: theme/figures.js has none "
+                                f"of that name and its JSON names {renderer!r} (known: {sorted(GENERIC_RENDERERS)})")
+    return problems
+
+
 # --- main --------------------------------------------------------------------------------------------
 
 
@@ -153,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
                 common.write_bytes(path, data)
                 print(f"  wrote {path.relative_to(common.ROOT) if path.is_relative_to(common.ROOT) else path} ({len(data) // 1024} KiB)")
     if args.check or args.refs_only:
-        problems = check_refs()
+        problems = check_refs() + check_interactive_refs()
         for p in problems:
             print(f"FAIL {p}")
         failed += len(problems)

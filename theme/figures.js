@@ -26,6 +26,14 @@
     ".interactive-figure[data-state='ready'] > img { display: none; }",
     ".ifig { display: flex; flex-wrap: wrap; gap: 0.6em 1.4em; align-items: flex-start; margin: 0.5em 0; }",
     ".ifig-plot { flex: 1 1 300px; max-width: 420px; }",
+    ".ifig-frames { display: block; }",
+    ".ifig-panels { display: flex; flex-wrap: wrap; gap: 0.4em 1em; }",
+    ".ifig-panel { flex: 1 1 260px; max-width: 420px; min-width: 0; }",
+    ".ifig-legend { display: flex; flex-wrap: wrap; gap: 0.2em 1.2em; font-size: 0.85em; margin: 0.2em 0; }",
+    ".ifig-legend-item { display: inline-flex; align-items: center; gap: 0.35em; }",
+    ".ifig-swatch { display: inline-block; width: 1.4em; height: 3px; border-radius: 1px; }",
+    ".ifig-swatch-scatter { width: 0.6em; height: 0.6em; border-radius: 50%; }",
+    ".ifig-swatch-fill { height: 0.7em; opacity: 0.6; }",
     ".ifig-side { flex: 1 1 240px; min-width: 220px; font-size: 0.9em; }",
     ".ifig svg { display: block; width: 100%; height: auto; overflow: visible; }",
     ".ifig svg text { fill: currentColor; }",
@@ -275,6 +283,178 @@
     render();
   }
 
+  // ---- plot-frames: a slider over precomputed frames (the generic renderer) -------------------------
+  //
+  // Data (written by figures/common.plot_frames_json): {renderer: "plot-frames", slider: {label, values,
+  // initial}, panels: [{title, xlim, ylim, xlabel, ylabel, equal}], series: [{panel, kind, color, label,
+  // x?}], frames: [{readout, data: [ys | [xs, ys] per series]}]}. Each panel is an SVG in pixel units:
+  // its plot box is the rect.ifig-frame, data limits are mirrored in data-xlim / data-ylim, so a test can
+  // map data to pixels from the DOM alone. The container mirrors data-frame (index) and data-value.
+
+  var NAMED_COLORS = {
+    blue: "#4a90d9", orange: "#e8833a", green: "#4caf6a", purple: "#a66ad6", red: "#d9534f",
+    teal: "#2fa7a0", gray: "#8c8c8c",
+  };
+
+  // About five round tick values covering [lo, hi].
+  function ticks(lo, hi) {
+    var span = hi - lo;
+    var step = Math.pow(10, Math.floor(Math.log10(span / 4)));
+    if (span / step > 20) step *= 5;
+    else if (span / step > 8) step *= 2;
+    var out = [];
+    for (var v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+    return out;
+  }
+
+  function tickLabel(v) {
+    var s = Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(0) : String(Number(v.toPrecision(6)));
+    return s.replace("-", "−");
+  }
+
+  function plotFrames(container, img, data) {
+    var values = data.slider.values;
+    var frames = data.frames;
+    if (!values.length || frames.length !== values.length) throw new Error("frames do not match slider values");
+    var uid = "ifig-" + Math.random().toString(36).slice(2, 8);
+    var state = { k: data.slider.initial || 0, timer: null };
+
+    var root = htmlEl("div", { class: "ifig ifig-frames" });
+    var panelRow = htmlEl("div", { class: "ifig-panels" }, root);
+    var ml = 44, mr = 10, mt = 22, mb = 36, PW = 300;
+    var panels = data.panels.map(function (p, i) {
+      var pw = PW - ml - mr;
+      var ph = 170;
+      if (p.equal) ph = Math.max(80, Math.min(320, (pw * (p.ylim[1] - p.ylim[0])) / (p.xlim[1] - p.xlim[0])));
+      var box = htmlEl("div", { class: "ifig-panel" }, panelRow);
+      var svg = svgEl("svg", {
+        viewBox: [0, 0, PW, mt + ph + mb].join(" "), role: "img", "data-panel": String(i),
+        "data-xlim": p.xlim.join(","), "data-ylim": p.ylim.join(","),
+        "aria-label": (p.title ? p.title + "：" : "") + (img.getAttribute("alt") || "") + "（可交互：拖动滑块）",
+      }, box);
+      var clip = uid + "-clip-" + i;
+      var defs = svgEl("defs", {}, svg);
+      svgEl("rect", { x: ml, y: mt, width: pw, height: ph }, svgEl("clipPath", { id: clip }, defs));
+      var X = function (x) { return ml + ((x - p.xlim[0]) / (p.xlim[1] - p.xlim[0])) * pw; };
+      var Y = function (y) { return mt + (1 - (y - p.ylim[0]) / (p.ylim[1] - p.ylim[0])) * ph; };
+      ticks(p.xlim[0], p.xlim[1]).forEach(function (v) {
+        svgEl("line", { class: "ifig-grid", x1: X(v), x2: X(v), y1: mt, y2: mt + ph }, svg);
+        svgEl("text", { x: X(v), y: mt + ph + 13, "text-anchor": "middle", "font-size": 10 }, svg).textContent = tickLabel(v);
+      });
+      ticks(p.ylim[0], p.ylim[1]).forEach(function (v) {
+        svgEl("line", { class: "ifig-grid", x1: ml, x2: ml + pw, y1: Y(v), y2: Y(v) }, svg);
+        svgEl("text", { x: ml - 4, y: Y(v) + 3.5, "text-anchor": "end", "font-size": 10 }, svg).textContent = tickLabel(v);
+      });
+      svgEl("rect", { class: "ifig-frame", x: ml, y: mt, width: pw, height: ph }, svg);
+      if (p.title) svgEl("text", { x: ml + pw / 2, y: 14, "text-anchor": "middle", "font-size": 12 }, svg).textContent = p.title;
+      if (p.xlabel) svgEl("text", { x: ml + pw / 2, y: mt + ph + 30, "text-anchor": "middle", "font-size": 11 }, svg).textContent = p.xlabel;
+      if (p.ylabel) {
+        svgEl("text", {
+          x: 0, y: 0, "text-anchor": "middle", "font-size": 11,
+          transform: "translate(11 " + (mt + ph / 2) + ") rotate(-90)",
+        }, svg).textContent = p.ylabel;
+      }
+      var layer = svgEl("g", { "clip-path": "url(#" + clip + ")" }, svg);
+      return { svg: svg, layer: layer, X: X, Y: Y, spec: p };
+    });
+
+    var legendItems = data.series.filter(function (s) { return s.label; });
+    if (legendItems.length) {
+      var legend = htmlEl("div", { class: "ifig-legend" }, root);
+      legendItems.forEach(function (s) {
+        var item = htmlEl("span", { class: "ifig-legend-item" }, legend);
+        htmlEl("span", { class: "ifig-swatch ifig-swatch-" + s.kind, style: "background:" + NAMED_COLORS[s.color] }, item);
+        item.appendChild(document.createTextNode(s.label));
+      });
+    }
+
+    // One element per series: a path (line, fill) or a group of circles (scatter).
+    var shapes = data.series.map(function (s, j) {
+      var layer = panels[s.panel].layer;
+      var color = NAMED_COLORS[s.color] || NAMED_COLORS.gray;
+      if (s.kind === "scatter") return svgEl("g", { class: "ifig-scatter", "data-series": String(j), fill: color, "fill-opacity": 0.8 }, layer);
+      if (s.kind === "fill") {
+        return svgEl("path", { class: "ifig-fill", "data-series": String(j), fill: color, "fill-opacity": 0.3, stroke: color, "stroke-width": 1.5 }, layer);
+      }
+      return svgEl("path", { class: "ifig-line", "data-series": String(j), fill: "none", stroke: color, "stroke-width": 2 }, layer);
+    });
+
+    var controls = htmlEl("div", { class: "ifig-row" }, root);
+    htmlEl("label", { for: uid + "-k" }, controls, data.slider.label);
+    var slider = htmlEl("input", {
+      type: "range", id: uid + "-k", min: "0", max: String(values.length - 1), step: "1", value: String(state.k),
+    }, controls);
+    var valueOut = htmlEl("output", { for: uid + "-k", class: "ifig-readout" }, controls);
+    var play = htmlEl("button", { type: "button", "aria-label": "播放" }, controls, "▶ 播放");
+    var readout = htmlEl("div", { class: "ifig-readout", "aria-live": "polite" }, root);
+
+    function points(s, d) {
+      return s.x ? { xs: s.x, ys: d } : { xs: d[0], ys: d[1] };
+    }
+
+    function render() {
+      var frame = frames[state.k];
+      data.series.forEach(function (s, j) {
+        var P = panels[s.panel];
+        var pts = points(s, frame.data[j]);
+        var el = shapes[j];
+        if (s.kind === "scatter") {
+          var r = 2.2;
+          while (el.childNodes.length > pts.xs.length) el.removeChild(el.lastChild);
+          while (el.childNodes.length < pts.xs.length) svgEl("circle", { r: r }, el);
+          for (var i = 0; i < pts.xs.length; i++) {
+            el.childNodes[i].setAttribute("cx", P.X(pts.xs[i]).toFixed(2));
+            el.childNodes[i].setAttribute("cy", P.Y(pts.ys[i]).toFixed(2));
+          }
+          return;
+        }
+        var d = "";
+        for (var i = 0; i < pts.xs.length; i++) {
+          d += (i ? " L" : "M") + P.X(pts.xs[i]).toFixed(2) + " " + P.Y(pts.ys[i]).toFixed(2);
+        }
+        if (s.kind === "fill" && pts.xs.length) {
+          var base = P.Y(Math.max(P.spec.ylim[0], Math.min(P.spec.ylim[1], 0))).toFixed(2);
+          d += " L" + P.X(pts.xs[pts.xs.length - 1]).toFixed(2) + " " + base + " L" + P.X(pts.xs[0]).toFixed(2) + " " + base + " Z";
+        }
+        el.setAttribute("d", d);
+      });
+      valueOut.textContent = tickLabel(values[state.k]);
+      readout.textContent = frame.readout;
+      container.setAttribute("data-frame", String(state.k));
+      container.setAttribute("data-value", String(values[state.k]));
+    }
+
+    function stop() {
+      if (state.timer !== null) clearInterval(state.timer);
+      state.timer = null;
+      play.textContent = "▶ 播放";
+    }
+
+    slider.addEventListener("input", function () {
+      state.k = Number(slider.value);
+      render();
+    });
+    slider.addEventListener("pointerdown", stop);
+    play.addEventListener("click", function () {
+      if (state.timer !== null) return stop();
+      if (state.k >= values.length - 1) state.k = 0;
+      play.textContent = "❚❚ 暂停";
+      // About three seconds for the whole sweep, at most ten frames a second.
+      state.timer = setInterval(function () {
+        state.k = Math.min(values.length - 1, state.k + 1);
+        slider.value = String(state.k);
+        render();
+        if (state.k >= values.length - 1) stop();
+      }, Math.max(100, 3000 / values.length));
+    });
+
+    img.insertAdjacentElement("afterend", root);
+    render();
+  }
+
+  // Figures with their own renderer, by data-figure name; any other name is drawn by the generic
+  // renderer its JSON names.
+  var RENDERERS = { "plot-frames": plotFrames };
   var FIGURES = { "forward-2d": forward2d };
 
   function dataUrl(img) {
@@ -283,9 +463,9 @@
   }
 
   function setup(container) {
-    var build = FIGURES[container.getAttribute("data-figure")];
+    var named = FIGURES[container.getAttribute("data-figure")];
     var img = container.querySelector("img");
-    if (!build || !img || container.getAttribute("data-state")) return;
+    if (!img || container.getAttribute("data-state")) return;
     container.setAttribute("data-state", "loading");
     fetch(dataUrl(img))
       .then(function (r) {
@@ -293,6 +473,8 @@
         return r.json();
       })
       .then(function (data) {
+        var build = named || RENDERERS[data.renderer];
+        if (!build) throw new Error("no renderer '" + data.renderer + "'");
         build(container, img, data);
         container.setAttribute("data-state", "ready");
       })
