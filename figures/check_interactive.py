@@ -264,7 +264,7 @@ def check_plot_frames(binary: str, site: Path, base: str, check, screenshots: Pa
         page.write_text(FRAMES_PAGE.format(name=name, rel=rel, alt="测试图", csp=csp, harness=FRAMES_HARNESS % "[]"),
                         encoding="utf-8")
         dom = chromium(binary, f"{base}/../frames/static-{name}.html")
-        kept = re.search(r'<img src="../figures/' + re.escape(rel) + r'" alt="测试图">', dom) and "ifig-frames" not in dom
+        kept = re.search(r'<img src="../figures/' + re.escape(rel) + r'" alt="测试图">', dom) and 'class="ifig ifig-frames"' not in dom
         state_ok = ">pending<" in dom if csp else 'data-state="static"' in dom
         check(bool(kept) and state_ok, f"plot-frames {what}: the static image stays")
 

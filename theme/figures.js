@@ -14,6 +14,9 @@
 // data from the JSON file next to the image (forward-2d.svg -> forward-2d.json, written by
 // figures/ch01.py), hides the image and draws the interactive version in its place.
 //
+// Which renderer: a figure named in FIGURES (forward-2d) has its own; any other reads the renderer's name
+// from its JSON ("renderer": "plot-frames", the generic slider-over-frames renderer, see RENDERERS).
+//
 // State for tests and styling: the container gets data-state="ready" (or "static" when it falls back),
 // and the forward-2d figure mirrors its current step and ᾱ_t in data-t, data-schedule, data-alpha-bar.
 (function () {
