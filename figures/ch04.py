@@ -6,7 +6,7 @@ import numpy as np
 import matplotlib.pyplot as plt
 from matplotlib.colors import to_rgb
 
-from common import BLUE, FG, GREEN, ORANGE, PURPLE, RED, svg_bytes
+from common import BLUE, FG, GREEN, ORANGE, PURPLE, RED, plot_frames_json, svg_bytes
 
 # The 2-D mixture of section 4.1 (isotropic components).
 MIX_MEANS = np.array([[-1.5, -0.8], [1.5, -0.8], [0.0, 1.4]])
@@ -190,4 +190,59 @@ def dsm_targets() -> dict[str, bytes]:
     return {"ch04/dsm-targets.svg": svg_bytes(fig)}
 
 
-FIGURES = [score_fields, langevin_annealing, dsm_targets]
+# ---------------------------------------------------------------------------------------------------
+# Noise levels (4.4.1, interactive): p_σ = p_data * N(0, σ²) and its score for the 1-D mixture above.
+
+NOISE_SIGMAS = np.exp(np.linspace(np.log(0.02), np.log(4.0), 25))
+
+
+def _valley_ratio(sigma: float) -> float:
+    p, _ = _score_1d(np.array([0.0, 2.0]), sigma)
+    return float(p[0] / p[1])
+
+
+def _ratio_text(r: float) -> str:
+    if r >= 0.01:
+        return f"{r:.2f}"
+    mant, exp = f"{r:.1e}".split("e")
+    sup = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+    return f"{mant}×10{str(int(exp)).translate(sup)}"
+
+
+def noise_levels() -> dict[str, bytes]:
+    xs = np.linspace(-5.0, 5.0, 401)
+    p0, _ = _score_1d(xs, 0.02)
+    frames = []
+    for sigma in NOISE_SIGMAS:
+        p, sc = _score_1d(xs, float(sigma))
+        frames.append({
+            "readout": f"σ = {sigma:.3g}：x = 0 与 x = 2 处的加噪密度之比 {_ratio_text(_valley_ratio(float(sigma)))}，"
+                       f"分数的最大幅值 {np.abs(sc).max():.3g}",
+            "data": [p0, p, np.clip(sc, -20, 20)],
+        })
+    doc = plot_frames_json(
+        slider={"label": "噪声水平 σ", "values": NOISE_SIGMAS, "initial": 12},
+        panels=[{"title": "加噪密度", "xlim": [-5, 5], "ylim": [0, 0.85], "xlabel": "x", "ylabel": "密度"},
+                {"title": "分数", "xlim": [-5, 5], "ylim": [-10, 10], "xlabel": "x", "ylabel": "分数"}],
+        series=[{"panel": 0, "kind": "line", "color": "gray", "label": "数据密度（σ → 0）", "x": xs},
+                {"panel": 0, "kind": "fill", "color": "blue", "label": "加噪密度", "x": xs},
+                {"panel": 1, "kind": "line", "color": "orange", "label": "分数", "x": xs}],
+        frames=frames)
+    fig, axes = plt.subplots(1, 2, figsize=(9.0, 3.2))
+    for sigma, color in zip([0.05, 0.5, 1.0, 2.0], [FG, BLUE, GREEN, PURPLE]):
+        p, sc = _score_1d(xs, sigma)
+        axes[0].plot(xs, p, color=color, lw=1.6, label=rf"$\sigma={sigma:g}$")
+        axes[1].plot(xs, np.clip(sc, -20, 20), color=color, lw=1.6)
+    axes[0].set_ylim(0, 0.85)
+    axes[0].set_title(r"加噪密度 $p_\sigma$")
+    axes[0].legend(loc="upper center", fontsize=8)
+    axes[1].set_ylim(-10, 10)
+    axes[1].set_title(r"分数 $\nabla\log p_\sigma$")
+    for ax in axes:
+        ax.set_xlim(-5, 5)
+        ax.set_xlabel(r"$x$")
+    fig.subplots_adjust(wspace=0.25)
+    return {"ch04/noise-levels.svg": svg_bytes(fig), "ch04/noise-levels.json": doc}
+
+
+FIGURES = [score_fields, langevin_annealing, dsm_targets, noise_levels]
