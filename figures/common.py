@@ -7,6 +7,7 @@ the hash salt, and gives `save_svg`, which writes the same bytes on every run.
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 from pathlib import Path
@@ -244,8 +245,6 @@ def plot_frames_json(*, slider: dict, panels: list[dict], series: list[dict], fr
         out_frames.append({"readout": str(f.get("readout", "")), "data": out_data})
     doc = {"renderer": "plot-frames", "slider": {"label": str(slider["label"]), "values": values, "initial": initial},
            "panels": out_panels, "series": out_series, "frames": out_frames}
-    import json
-
     text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
     if len(text.encode("utf-8")) > 400_000:
         raise ValueError(f"plot_frames_json: {len(text) // 1000} kB is too large for a page figure (keep it under 300 kB)")

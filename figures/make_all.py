@@ -15,6 +15,7 @@ compares bytes. See figures/README.md.
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 import time
@@ -112,8 +113,6 @@ FIGURE_OPEN = re.compile(r"^:::\s*figure\b.*\binteractive=([^\s}]+)")
 
 
 def check_interactive_refs() -> list[str]:
-    import json
-
     problems = []
     for page in sorted(common.BOOK.rglob("*.md")):
         lines = page.read_text(encoding="utf-8").splitlines()
