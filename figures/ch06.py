@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import matplotlib.pyplot as plt
 
-from common import BLUE, FG, GREEN, ORANGE, PURPLE, RED, svg_bytes
+from common import BLUE, FG, GREEN, ORANGE, PURPLE, RED, plot_frames_json, svg_bytes
 import toy
 
 
@@ -252,5 +252,65 @@ def steps_quality() -> dict[str, bytes]:
     return {"ch06/steps-quality.svg": svg_bytes(fig)}
 
 
-FIGURES = [conditional_vs_marginal, couplings, steps_quality]
+# ---------------------------------------------------------------------------------------------------
+# marginal-velocity (interactive): the worked example of 6.2.2 — data = ±1 exactly (equal weights),
+# source N(0, 1), linear path. Given y, x_t ~ N((1 - t) y, t^2); posterior p(y = +1 | x) =
+# sigmoid(2 (1 - t) x / t^2); u_t(x) = (x - tanh((1 - t) x / t^2)) / t; conditional u_t(x | y) = (x - y) / t.
+
+MV_TS = [round(0.1 + 0.05 * i, 2) for i in range(19)]  # 0.1 … 1.0
+MV_CLIP = 12.0
+
+
+def _mv_density(x: np.ndarray, t: float) -> np.ndarray:
+    dens = np.zeros_like(x)
+    for y in (-1.0, 1.0):
+        dens += 0.5 * np.exp(-((x - (1 - t) * y) ** 2) / (2 * t * t)) / (np.sqrt(2 * np.pi) * t)
+    return dens
+
+
+def _mv_velocity(x: np.ndarray, t: float) -> np.ndarray:
+    return (x - np.tanh((1 - t) * x / (t * t))) / t
+
+
+def marginal_velocity() -> dict[str, bytes]:
+    xs = np.linspace(-3.0, 3.0, 301)
+    frames = []
+    for t in MV_TS:
+        x = 0.25
+        post = 1.0 / (1.0 + np.exp(-2 * (1 - t) * x / (t * t)))
+        u = float(_mv_velocity(np.array([x]), t)[0])
+        frames.append({
+            "readout": f"t = {t:.2f}：x = 0.25 处后验 p(y = +1 | x) = {post:.3f}，边缘速度 {u:.3g}"
+                       f"（去 +1 的条件速度 {(x - 1) / t:.3g}，去 −1 的 {(x + 1) / t:.3g}）",
+            "data": [_mv_density(xs, t),
+                     np.clip(_mv_velocity(xs, t), -MV_CLIP, MV_CLIP),
+                     np.clip((xs - 1) / t, -MV_CLIP, MV_CLIP),
+                     np.clip((xs + 1) / t, -MV_CLIP, MV_CLIP)],
+        })
+    doc = plot_frames_json(
+        slider={"label": "时间 t（数据在 t = 0）", "values": MV_TS, "initial": MV_TS.index(0.5)},
+        panels=[{"title": "边缘密度 p_t", "xlim": [-3, 3], "ylim": [0, 2.05], "xlabel": "x", "ylabel": "密度"},
+                {"title": "速度", "xlim": [-3, 3], "ylim": [-MV_CLIP, MV_CLIP], "xlabel": "x", "ylabel": "u_t(x)"}],
+        series=[{"panel": 0, "kind": "fill", "color": "blue", "label": "p_t", "x": xs},
+                {"panel": 1, "kind": "line", "color": "blue", "label": "边缘速度", "x": xs},
+                {"panel": 1, "kind": "line", "color": "orange", "label": "去 +1 的条件速度", "x": xs},
+                {"panel": 1, "kind": "line", "color": "green", "label": "去 −1 的条件速度", "x": xs}],
+        frames=frames)
+    fig, axes = plt.subplots(1, 2, figsize=(9.0, 3.2))
+    for t, color in zip([1.0, 0.5, 0.25, 0.1], [FG, BLUE, GREEN, PURPLE]):
+        axes[0].plot(xs, _mv_density(xs, t), color=color, lw=1.6, label=rf"$t={t:g}$")
+        axes[1].plot(xs, np.clip(_mv_velocity(xs, t), -MV_CLIP, MV_CLIP), color=color, lw=1.6)
+    axes[0].set_ylim(0, 2.05)
+    axes[0].set_title(r"边缘密度 $p_t$")
+    axes[0].legend(loc="upper center", fontsize=8)
+    axes[1].set_ylim(-MV_CLIP, MV_CLIP)
+    axes[1].set_title(r"边缘速度 $u_t(x)$")
+    for ax in axes:
+        ax.set_xlim(-3, 3)
+        ax.set_xlabel(r"$x$")
+    fig.subplots_adjust(wspace=0.25)
+    return {"ch06/marginal-velocity.svg": svg_bytes(fig), "ch06/marginal-velocity.json": doc}
+
+
+FIGURES = [conditional_vs_marginal, couplings, steps_quality, marginal_velocity]
 _UNUSED = (PURPLE, RED)
